@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import * as S from './schemas';
+
+/**
+ * The one route table. The CDK API (infra/) and the local API server (infra/local/) are both
+ * built from it, and every handler looks its route up here to validate and authorize, so a route
+ * cannot exist in one place and not the other.
+ */
+export const GROUPS = ['clients', 'workers', 'reviewers', 'admins'] as const;
+export type Group = (typeof GROUPS)[number];
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteDef {
+  method: HttpMethod;
+  /** API Gateway path syntax: `/projects/{projectId}`. */
+  path: string;
+  /** Handler module under functions/, also the Lambda function's logical name. */
+  handler: string;
+  /** `public` routes have no authorizer; the others need a token of a user in one of `groups`. */
+  auth: 'public' | { groups: readonly Group[] };
+  summary: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Mutations honour an `Idempotency-Key` header: a retried request returns the first response. */
+  idempotent?: boolean;
+}
+
+const clients = { groups: ['clients'] } as const;
+const workers = { groups: ['workers'] } as const;
+const admins = { groups: ['admins'] } as const;
+
+const projectParams = z.strictObject({ projectId: S.ProjectId });
+const assignmentParams = z.strictObject({ assignmentId: S.AssignmentId });
+
+export const ROUTES = {
+  health: { method: 'GET', path: '/health', handler: 'api/health', auth: 'public', summary: 'Liveness and the state of each backing service.' },
+  openapi: { method: 'GET', path: '/openapi.json', handler: 'api/openapi', auth: 'public', summary: 'This API as an OpenAPI 3.1 document.' },
+
+  createProject: { method: 'POST', path: '/projects', handler: 'api/create-project', auth: clients, body: S.CreateProjectBody, idempotent: true, summary: 'Create a draft project.' },
+  listProjects: { method: 'GET', path: '/projects', handler: 'api/list-projects', auth: clients, query: S.Pagination, summary: "List your organisation's projects." },
+  getProject: { method: 'GET', path: '/projects/{projectId}', handler: 'api/get-project', auth: clients, params: projectParams, summary: 'A project with its progress.' },
+  addMicrotasks: { method: 'POST', path: '/projects/{projectId}/microtasks', handler: 'api/add-microtasks', auth: clients, params: projectParams, body: S.AddMicrotasksBody, idempotent: true, summary: 'Add up to 500 microtasks.' },
+  publishProject: { method: 'POST', path: '/projects/{projectId}/publish', handler: 'api/publish-project', auth: clients, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Reserve escrow and open the project to workers.' },
+  getResults: { method: 'GET', path: '/projects/{projectId}/results', handler: 'api/get-results', auth: clients, params: projectParams, query: S.Pagination, summary: 'Aggregated answer and every assignment, per microtask.' },
+
+  getAccount: { method: 'GET', path: '/account', handler: 'api/get-account', auth: clients, summary: "Your organisation's funds and escrow." },
+  topUp: { method: 'POST', path: '/account/top-ups', handler: 'api/top-up', auth: clients, body: S.TopUpBody, idempotent: true, summary: 'Add funds through the payment provider (a sandbox locally).' },
+
+  claimAssignment: { method: 'POST', path: '/projects/{projectId}/assignments', handler: 'api/claim-assignment', auth: workers, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Claim the next open microtask of a project.' },
+  listMyAssignments: { method: 'GET', path: '/workers/me/assignments', handler: 'api/list-my-assignments', auth: workers, query: S.Pagination, summary: 'Your assignments, newest first, with outcomes and reasons.' },
+  getAssignment: { method: 'GET', path: '/assignments/{assignmentId}', handler: 'api/get-assignment', auth: workers, params: assignmentParams, summary: 'One of your assignments with its microtask.' },
+  submitAnswer: { method: 'POST', path: '/assignments/{assignmentId}/submission', handler: 'api/submit-answer', auth: workers, params: assignmentParams, body: S.SubmitAnswerBody, idempotent: true, summary: 'Submit your answer.' },
+  getEarnings: { method: 'GET', path: '/workers/me/earnings', handler: 'api/get-earnings', auth: workers, summary: 'Your available balance and payouts.' },
+
+  startPayoutRun: { method: 'POST', path: '/admin/payout-runs', handler: 'api/start-payout-run', auth: admins, body: S.EmptyBody, idempotent: true, summary: 'Start a payout run now.' },
+  getPayoutRun: { method: 'GET', path: '/admin/payout-runs/{runId}', handler: 'api/get-payout-run', auth: admins, params: z.strictObject({ runId: S.PayoutRunId }), summary: 'A payout run and its report.' },
+} as const satisfies Record<string, RouteDef>;
+
+export type RouteName = keyof typeof ROUTES;
+export const routeList = (): (RouteDef & { name: RouteName })[] =>
+  (Object.entries(ROUTES) as [RouteName, RouteDef][]).map(([name, r]) => ({ ...r, name }));
+
+/** Non-HTTP Lambda functions: the queue consumer and the state machines' tasks. */
+export const WORKER_FUNCTIONS = {
+  submissionConsumer: 'queue/submission-consumer',
+  reviewLoad: 'review/load-submissions',
+  reviewConsensus: 'review/consensus',
+  reviewFinalize: 'review/finalize',
+  reviewFailed: 'review/mark-failed',
+  payoutPrepare: 'payout/prepare-run',
+  payoutPayShard: 'payout/pay-shard',
+  payoutComplete: 'payout/complete-run',
+} as const;

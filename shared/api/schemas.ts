@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { CURRENCIES } from '../domain/money';
+
+/**
+ * Request and response schemas. Each one validates requests at runtime and is rendered into the
+ * OpenAPI 3.1 document, so the documentation cannot drift from what the API accepts.
+ * Objects are strict: an unknown field is a 400 that names it.
+ */
+const id = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{10,40}$`), `a ${prefix}_… id`);
+
+export const ProjectId = id('prj');
+export const MicrotaskId = id('mt');
+export const AssignmentId = id('asg');
+export const PayoutRunId = id('run');
+
+const Text = (max: number) => z.string().trim().min(1).max(max);
+
+export const ChoiceOption = z.strictObject({
+  value: z.string().min(1).max(100).regex(/^[\w.-]+$/, 'letters, digits, _ . -'),
+  label: Text(500),
+});
+
+export const SingleChoiceSpec = z
+  .strictObject({
+    type: z.literal('single_choice'),
+    question: Text(2_000),
+    options: z.array(ChoiceOption).min(2).max(50),
+  })
+  .meta({ id: 'SingleChoiceSpec', description: 'One answer out of a fixed list of options.' });
+
+export const AnswerSpec = z.discriminatedUnion('type', [SingleChoiceSpec]).meta({ id: 'AnswerSpec' });
+
+export const CreateProjectBody = z
+  .strictObject({
+    title: Text(200),
+    description: z.string().max(5_000).default(''),
+    instructions: z.string().max(50_000).default('').describe('Markdown shown to workers before they accept.'),
+    answerSpec: AnswerSpec,
+    reward: z.strictObject({
+      amountMinor: z.number().int().min(1).max(100_000_00).describe('Reward per approved assignment, in minor units (cents).'),
+      currency: z.enum(CURRENCIES).default('EUR'),
+    }),
+    redundancy: z.number().int().min(1).max(50).default(3).describe('How many workers answer each microtask.'),
+    assignmentDurationSeconds: z.number().int().min(30).max(7 * 24 * 3600).default(3600).describe('Lease length of a claimed assignment.'),
+  })
+  .meta({ id: 'CreateProject' });
+
+export const MicrotaskInput = z.record(z.string().max(100), z.unknown()).refine((o) => JSON.stringify(o).length <= 16_000, {
+  message: 'a microtask input is at most 16 kB of JSON',
+});
+
+export const AddMicrotasksBody = z
+  .strictObject({
+    microtasks: z
+      .array(z.strictObject({ input: MicrotaskInput }))
+      .min(1)
+      .max(500)
+      .describe('Up to 500 microtasks per request; larger batches use the bulk import job.'),
+  })
+  .meta({ id: 'AddMicrotasks' });
+
+export const SubmitAnswerBody = z
+  .strictObject({
+    answer: z.record(z.string(), z.unknown()).describe("The answer, shaped by the project's answer spec."),
+    timeSpentMs: z.number().int().min(0).max(7 * 24 * 3600 * 1000).optional(),
+  })
+  .meta({ id: 'SubmitAnswer' });
+
+export const TopUpBody = z
+  .strictObject({
+    amountMinor: z.number().int().min(100).max(1_000_000_00),
+    currency: z.enum(CURRENCIES).default('EUR'),
+  })
+  .meta({ id: 'TopUp' });
+
+export const EmptyBody = z.strictObject({}).meta({ id: 'Empty' });
+
+export const Pagination = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2_000).optional(),
+});
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });

@@ -1,0 +1,45 @@
+/**
+ * Runtime configuration from environment variables. Deployed, the CDK bind helpers set them;
+ * locally, infra/local/start.ts sets them to the emulators. Read once per cold start.
+ */
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`Missing environment variable ${name}`);
+  return v;
+}
+
+function int(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new Error(`${name} must be an integer, got ${v}`);
+  return n;
+}
+
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
+  mediaBucket: 'MEDIA_BUCKET_NAME',
+  submissionQueueUrl: 'SUBMISSION_QUEUE_URL',
+  reviewStateMachineArn: 'REVIEW_STATE_MACHINE_ARN',
+  payoutStateMachineArn: 'PAYOUT_STATE_MACHINE_ARN',
+  userPoolId: 'USER_POOL_ID',
+  minPayoutMinor: 'MIN_PAYOUT_MINOR',
+  platformFeeBasisPoints: 'PLATFORM_FEE_BASIS_POINTS',
+  s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  payoutRunFunctionName: 'PAYOUT_RUN_FUNCTION_NAME',
+} as const;
+
+export const config = {
+  tableName: () => required(ENV.tableName),
+  idempotencyTableName: () => required(ENV.idempotencyTableName),
+  mediaBucket: () => required(ENV.mediaBucket),
+  submissionQueueUrl: () => required(ENV.submissionQueueUrl),
+  reviewStateMachineArn: () => required(ENV.reviewStateMachineArn),
+  userPoolId: () => required(ENV.userPoolId),
+  /** €10 by default: workers are paid once their available balance reaches it. */
+  minPayoutMinor: () => int(ENV.minPayoutMinor, 1_000),
+  /** 10 % platform fee on top of each reward by default. */
+  platformFeeBasisPoints: () => int(ENV.platformFeeBasisPoints, 1_000),
+  s3ForcePathStyle: () => process.env[ENV.s3ForcePathStyle] === 'true',
+};

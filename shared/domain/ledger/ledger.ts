@@ -1,0 +1,157 @@
+import { validationError } from '../errors';
+import type { Currency } from '../money';
+
+/**
+ * Double-entry ledger. A movement (entry) is a set of signed postings in one currency whose sum
+ * is zero; an account's balance is the sum of its postings. `external` stands for the world
+ * outside the platform (card payments in, bank payouts out) and is the only account allowed to
+ * go negative, so Σ over all accounts is always 0.
+ */
+export type AccountId = string;
+
+export const Accounts = {
+  external: 'external' as AccountId,
+  platformFees: 'platform:fees' as AccountId,
+  payoutsInTransit: 'platform:payouts-in-transit' as AccountId,
+  clientFunds: (orgId: string): AccountId => `client:${orgId}:funds`,
+  clientEscrow: (orgId: string): AccountId => `client:${orgId}:escrow`,
+  workerAvailable: (workerId: string): AccountId => `worker:${workerId}:available`,
+} as const;
+
+/** Only the outside world may be overdrawn; every platform account is an asset or liability that stays ≥ 0. */
+export const mayGoNegative = (accountId: AccountId): boolean => accountId === Accounts.external;
+
+export type EntryKind =
+  | 'top_up'
+  | 'escrow_reserve'
+  | 'escrow_release'
+  | 'assignment_approved'
+  | 'assignment_rejected'
+  | 'payout_started'
+  | 'payout_settled'
+  | 'payout_failed';
+
+export interface Posting {
+  accountId: AccountId;
+  /** Signed integer minor units. */
+  amountMinor: number;
+}
+
+export interface LedgerEntry {
+  /** Doubles as the idempotency key: posting an entry with a known id changes nothing. */
+  entryId: string;
+  kind: EntryKind;
+  currency: Currency;
+  postings: Posting[];
+  memo: string;
+  refs: Record<string, string>;
+  createdAt: string;
+}
+
+export function assertBalanced(entry: LedgerEntry): void {
+  if (entry.postings.length < 2) throw validationError('A ledger entry needs at least two postings');
+  let sum = 0;
+  const seen = new Set<string>();
+  for (const p of entry.postings) {
+    if (!Number.isSafeInteger(p.amountMinor) || p.amountMinor === 0) {
+      throw validationError('Postings are non-zero integer minor units', [{ path: p.accountId, message: String(p.amountMinor) }]);
+    }
+    if (seen.has(p.accountId)) throw validationError(`Account ${p.accountId} appears twice in one entry`);
+    seen.add(p.accountId);
+    sum += p.amountMinor;
+  }
+  if (sum !== 0) throw validationError(`Ledger entry ${entry.entryId} is unbalanced by ${sum}`);
+}
+
+type Meta = { entryId: string; currency: Currency; createdAt: string; memo?: string; refs?: Record<string, string> };
+
+function entry(kind: EntryKind, meta: Meta, postings: Posting[], memo: string): LedgerEntry {
+  const e: LedgerEntry = {
+    entryId: meta.entryId,
+    kind,
+    currency: meta.currency,
+    postings: postings.filter((p) => p.amountMinor !== 0),
+    memo: meta.memo ?? memo,
+    refs: meta.refs ?? {},
+    createdAt: meta.createdAt,
+  };
+  assertBalanced(e);
+  return e;
+}
+
+function positive(amountMinor: number, what: string): void {
+  if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
+    throw validationError(`${what} must be a positive integer number of minor units`, [{ path: 'amountMinor', message: String(amountMinor) }]);
+  }
+}
+
+export const Entries = {
+  topUp(orgId: string, amountMinor: number, meta: Meta): LedgerEntry {
+    positive(amountMinor, 'A top-up');
+    return entry('top_up', meta, [
+      { accountId: Accounts.external, amountMinor: -amountMinor },
+      { accountId: Accounts.clientFunds(orgId), amountMinor },
+    ], 'Top-up');
+  },
+  reserveEscrow(orgId: string, amountMinor: number, meta: Meta): LedgerEntry {
+    positive(amountMinor, 'An escrow reservation');
+    return entry('escrow_reserve', meta, [
+      { accountId: Accounts.clientFunds(orgId), amountMinor: -amountMinor },
+      { accountId: Accounts.clientEscrow(orgId), amountMinor },
+    ], 'Escrow reserved for published microtasks');
+  },
+  releaseEscrow(orgId: string, amountMinor: number, meta: Meta): LedgerEntry {
+    positive(amountMinor, 'An escrow release');
+    return entry('escrow_release', meta, [
+      { accountId: Accounts.clientEscrow(orgId), amountMinor: -amountMinor },
+      { accountId: Accounts.clientFunds(orgId), amountMinor },
+    ], 'Unused escrow returned');
+  },
+  /** The reward goes to the worker, the fee to the platform, both out of the client's escrow. */
+  approveAssignment(orgId: string, workerId: string, rewardMinor: number, feeMinor: number, meta: Meta): LedgerEntry {
+    positive(rewardMinor, 'A reward');
+    return entry('assignment_approved', meta, [
+      { accountId: Accounts.clientEscrow(orgId), amountMinor: -(rewardMinor + feeMinor) },
+      { accountId: Accounts.workerAvailable(workerId), amountMinor: rewardMinor },
+      { accountId: Accounts.platformFees, amountMinor: feeMinor },
+    ], 'Assignment approved');
+  },
+  /** A rejected answer is unpaid: its reserved reward and fee go back to the client. */
+  rejectAssignment(orgId: string, amountMinor: number, meta: Meta): LedgerEntry {
+    positive(amountMinor, 'A released slot');
+    return entry('assignment_rejected', meta, [
+      { accountId: Accounts.clientEscrow(orgId), amountMinor: -amountMinor },
+      { accountId: Accounts.clientFunds(orgId), amountMinor },
+    ], 'Assignment rejected: reward returned to the client');
+  },
+  startPayout(workerId: string, amountMinor: number, meta: Meta): LedgerEntry {
+    positive(amountMinor, 'A payout');
+    return entry('payout_started', meta, [
+      { accountId: Accounts.workerAvailable(workerId), amountMinor: -amountMinor },
+      { accountId: Accounts.payoutsInTransit, amountMinor },
+    ], 'Payout sent to the payment provider');
+  },
+  settlePayout(workerId: string, amountMinor: number, meta: Meta): LedgerEntry {
+    positive(amountMinor, 'A payout');
+    return entry('payout_settled', meta, [
+      { accountId: Accounts.payoutsInTransit, amountMinor: -amountMinor },
+      { accountId: Accounts.external, amountMinor },
+
+
+    ], `Payout to worker ${workerId} settled`);
+  },
+  failPayout(workerId: string, amountMinor: number, meta: Meta): LedgerEntry {
+    positive(amountMinor, 'A payout');
+    return entry('payout_failed', meta, [
+      { accountId: Accounts.payoutsInTransit, amountMinor: -amountMinor },
+      { accountId: Accounts.workerAvailable(workerId), amountMinor },
+    ], 'Payout failed: funds returned to available');
+  },
+};
+
+/** The ledger as the use cases need it. Adapters guarantee atomicity, idempotency and no overdraft. */
+export interface LedgerPort {
+  /** Applies the entry atomically; `applied: false` when an entry with this id was already posted. Throws `insufficient_funds` (precondition) on overdraft. */
+  post(entry: LedgerEntry): Promise<{ applied: boolean }>;
+  balances(accountIds: AccountId[]): Promise<Record<AccountId, number>>;
+}

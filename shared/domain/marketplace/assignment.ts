@@ -1,0 +1,47 @@
+import { conflict, forbidden } from '../errors';
+import type { Answer } from './answer-spec';
+
+export type AssignmentStatus = 'claimed' | 'submitted' | 'approved' | 'rejected';
+
+/** Why an assignment was approved or rejected: the rule that fired and its evidence. */
+export interface ReviewDecision {
+  outcome: 'approved' | 'rejected';
+  rule: string;
+  evidence: Record<string, unknown>;
+  decidedAt: string;
+}
+
+export interface Assignment {
+  assignmentId: string;
+  microtaskId: string;
+  projectId: string;
+  orgId: string;
+  workerId: string;
+  status: AssignmentStatus;
+  rewardMinor: number;
+  currency: string;
+  claimedAt: string;
+  leaseExpiresAt: string;
+  submittedAt?: string;
+  answer?: Answer;
+  /** Fraud-check signals recorded with the submission. */
+  submissionContext?: { timeSpentMs: number; sourceIp?: string; userAgent?: string };
+  decision?: ReviewDecision;
+}
+
+export function assertOwnedBy(a: Assignment, workerId: string): void {
+  if (a.workerId !== workerId) throw forbidden('not_your_assignment', 'This assignment belongs to another worker');
+}
+
+export function assertSubmittable(a: Assignment, now: string): void {
+  if (a.status !== 'claimed') {
+    throw conflict('assignment_not_open', `The assignment is ${a.status}; it can no longer be submitted`, { status: a.status });
+  }
+  if (now > a.leaseExpiresAt) {
+    throw conflict('lease_expired', 'The assignment lease has expired', { leaseExpiresAt: a.leaseExpiresAt });
+  }
+}
+
+export function leaseEnd(claimedAt: string, durationSeconds: number): string {
+  return new Date(Date.parse(claimedAt) + durationSeconds * 1000).toISOString();
+}

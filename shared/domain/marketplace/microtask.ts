@@ -1,0 +1,43 @@
+export type MicrotaskStatus = 'open' | 'reviewing' | 'completed' | 'review_failed';
+
+export interface MicrotaskResult {
+  /** The aggregated answer label, or null when the workers reached no consensus. */
+  label: string | null;
+  confidence: number;
+  votes: Record<string, number>;
+  method: string;
+  decidedAt: string;
+}
+
+export interface Microtask {
+  microtaskId: string;
+  projectId: string;
+  orgId: string;
+  /** What the worker sees: text, image URL, anything the task type's UI renders. */
+  input: Record<string, unknown>;
+  /** Answer slots not yet claimed. Claims decrement it with a conditional write. */
+  openSlots: number;
+  redundancy: number;
+  submittedCount: number;
+  status: MicrotaskStatus;
+  result?: MicrotaskResult;
+  createdAt: string;
+}
+
+/** The number of shards of the open-microtask index; a hot project spreads over this many partitions. */
+export const OPEN_INDEX_SHARDS = 8;
+
+/** Stable shard of a microtask in the open index (FNV-1a of its id). */
+export function openIndexShard(microtaskId: string, shards = OPEN_INDEX_SHARDS): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < microtaskId.length; i++) {
+    h ^= microtaskId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % shards;
+}
+
+/** The microtask as a worker may see it: never the result, never anything hidden. */
+export function workerView(m: Microtask) {
+  return { microtaskId: m.microtaskId, projectId: m.projectId, input: m.input };
+}
