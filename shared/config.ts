@@ -27,7 +27,6 @@ export const ENV = {
   minPayoutMinor: 'MIN_PAYOUT_MINOR',
   platformFeeBasisPoints: 'PLATFORM_FEE_BASIS_POINTS',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
-  payoutRunFunctionName: 'PAYOUT_RUN_FUNCTION_NAME',
 } as const;
 
 export const config = {
@@ -36,6 +35,7 @@ export const config = {
   mediaBucket: () => required(ENV.mediaBucket),
   submissionQueueUrl: () => required(ENV.submissionQueueUrl),
   reviewStateMachineArn: () => required(ENV.reviewStateMachineArn),
+  payoutStateMachineArn: () => required(ENV.payoutStateMachineArn),
   userPoolId: () => required(ENV.userPoolId),
   /** €10 by default: workers are paid once their available balance reaches it. */
   minPayoutMinor: () => int(ENV.minPayoutMinor, 1_000),

@@ -21,6 +21,8 @@ export interface ApiRequest<R extends RouteDef> {
   query: Out<R['query']>;
   body: Out<R['body']>;
   context: { sourceIp?: string; userAgent?: string; receivedAt: string };
+  /** The client's Idempotency-Key, when sent; use cases may derive stable ids from it. */
+  idempotencyKey?: string;
 }
 
 export interface ApiResult {
@@ -96,9 +98,10 @@ export function apiHandler<R extends RouteDef>(route: R, run: (req: ApiRequest<R
           userAgent: event.requestContext?.http?.userAgent,
           receivedAt: new Date().toISOString(),
         },
+        idempotencyKey: event.headers?.['idempotency-key'],
       } as ApiRequest<R>;
 
-      const key = event.headers?.['idempotency-key'];
+      const key = req.idempotencyKey;
       if (route.idempotent && key !== undefined) {
         if (!/^[\w.:-]{1,128}$/.test(key)) {
           throw new DomainError('validation', 'invalid_idempotency_key', 'Idempotency-Key is 1–128 characters of letters, digits, _ . : -', {

@@ -40,7 +40,7 @@ export interface DawidSkeneOptions {
   smoothing?: number;
   /** Pseudo-count per class for the class priors. */
   classPriorSmoothing?: number;
-  /** EM stops when no item posterior moves by more than this. */
+  /** EM stops when the log-likelihood changes by less than this fraction between iterations. */
   tolerance?: number;
   maxIterations?: number;
 }
@@ -110,28 +110,62 @@ export function dawidSkene(answers: readonly CategoricalAnswer[], opts: DawidSke
   const aItem = new Int32Array(nA);
   const aWorker = new Int32Array(nA);
   const aLabel = new Int32Array(nA);
+  // Exports are usually grouped by worker or by item; remembering the previous id skips most
+  // hash lookups, which dominate the indexing cost.
+  let prevItem: string | undefined;
+  let prevI = -1;
+  let prevWorker: string | undefined;
+  let prevW = -1;
   for (let n = 0; n < nA; n++) {
     const a = answers[n]!;
-    let i = itemIndex.get(a.itemId);
-    if (i === undefined) {
-      i = itemIds.length;
-      itemIndex.set(a.itemId, i);
-      itemIds.push(a.itemId);
+    let i = prevI;
+    if (a.itemId !== prevItem) {
+      const known = itemIndex.get(a.itemId);
+      if (known === undefined) {
+        i = itemIds.length;
+        itemIndex.set(a.itemId, i);
+        itemIds.push(a.itemId);
+      } else i = known;
+      prevItem = a.itemId;
+      prevI = i;
     }
-    let w = workerIndex.get(a.workerId);
-    if (w === undefined) {
-      w = workerIds.length;
-      workerIndex.set(a.workerId, w);
-      workerIds.push(a.workerId);
+    let w = prevW;
+    if (a.workerId !== prevWorker) {
+      const known = workerIndex.get(a.workerId);
+      if (known === undefined) {
+        w = workerIds.length;
+        workerIndex.set(a.workerId, w);
+        workerIds.push(a.workerId);
+      } else w = known;
+      prevWorker = a.workerId;
+      prevW = w;
     }
-    const l = classIndex.get(a.label);
-    if (l === undefined) throw new RangeError(`dawidSkene: label "${a.label}" is not one of the classes`);
+    let l = -1;
+    for (let c = 0; c < K; c++) {
+      if (classes[c] === a.label) {
+        l = c;
+        break;
+      }
+    }
+    if (l < 0) throw new RangeError(`dawidSkene: label "${a.label}" is not one of the classes`);
     aItem[n] = i;
     aWorker[n] = w;
     aLabel[n] = l;
   }
   const N = itemIds.length;
   const W = workerIds.length;
+
+  // Answers grouped by item (CSR). Per answer we keep the offset of its (worker, *, label)
+  // column in the flattened W x K x K tables.
+  const itemStart = new Int32Array(N + 1);
+  for (let n = 0; n < nA; n++) itemStart[aItem[n]! + 1]!++;
+  for (let i = 0; i < N; i++) itemStart[i + 1]! += itemStart[i]!;
+  const fill = itemStart.slice(0, N);
+  const ansCol = new Int32Array(nA);
+  for (let n = 0; n < nA; n++) {
+    const pos = fill[aItem[n]!]!++;
+    ansCol[pos] = aWorker[n]! * KK + aLabel[n]!;
+  }
 
   const goldClass = new Int32Array(N).fill(-1);
   if (opts.gold) {
@@ -145,6 +179,48 @@ export function dawidSkene(answers: readonly CategoricalAnswer[], opts: DawidSke
     }
   }
 
+  // Items with the same answers from the same workers have the same posterior. Marketplaces
+  // hand a HIT's items to the same few workers, so such repeats are common (D_Product: 8,315
+  // items, 1,363 distinct patterns); EM runs once per pattern, weighted by its multiplicity.
+  const patternOf = new Int32Array(N);
+  const patternKeys = new Map<string, number>();
+  const pStartList: number[] = [0];
+  const pColList: number[] = [];
+  const pWeightList: number[] = [];
+  const pGoldList: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const lo = itemStart[i]!;
+    const hi = itemStart[i + 1]!;
+    // Insertion sort: an item has a handful of answers, and the key must not depend on order.
+    for (let n = lo + 1; n < hi; n++) {
+      const v = ansCol[n]!;
+      let m = n - 1;
+      while (m >= lo && ansCol[m]! > v) {
+        ansCol[m + 1] = ansCol[m]!;
+        m--;
+      }
+      ansCol[m + 1] = v;
+    }
+    let key = `${goldClass[i]!}`;
+    for (let n = lo; n < hi; n++) key += `,${ansCol[n]!}`;
+    let pattern = patternKeys.get(key);
+    if (pattern === undefined) {
+      pattern = pWeightList.length;
+      patternKeys.set(key, pattern);
+      pWeightList.push(0);
+      pGoldList.push(goldClass[i]!);
+      for (let n = lo; n < hi; n++) pColList.push(ansCol[n]!);
+      pStartList.push(pColList.length);
+    }
+    pWeightList[pattern]!++;
+    patternOf[i] = pattern;
+  }
+  const P = pWeightList.length;
+  const pStart = Int32Array.from(pStartList);
+  const pCol = Int32Array.from(pColList);
+  const pWeight = Float64Array.from(pWeightList);
+  const pGold = Int32Array.from(pGoldList);
+
   // Pseudo-counts: Laplace everywhere, plus the stored matrix scaled by its strength.
   const pseudo = new Float64Array(W * KK).fill(smoothing);
   const priorPi = opts.workerPriors && opts.workerPriors.size > 0 ? new Float64Array(W * KK).fill(-1) : null;
@@ -153,6 +229,7 @@ export function dawidSkene(answers: readonly CategoricalAnswer[], opts: DawidSke
       const w = workerIndex.get(workerId);
       if (w === undefined) continue;
       if (prior.confusion.length !== K) throw new RangeError(`dawidSkene: prior for ${workerId} is not ${K}x${K}`);
+      if (!(prior.strength >= 0)) throw new RangeError(`dawidSkene: prior strength for ${workerId} must be >= 0`);
       for (let t = 0; t < K; t++) {
         const row = prior.confusion[t]!;
         if (row.length !== K) throw new RangeError(`dawidSkene: prior for ${workerId} is not ${K}x${K}`);
@@ -167,113 +244,120 @@ export function dawidSkene(answers: readonly CategoricalAnswer[], opts: DawidSke
     }
   }
 
-  const T = new Float64Array(N * K);
-  const logT = new Float64Array(N * K);
+  const T = new Float64Array(P * K);
   const counts = new Float64Array(W * KK);
   const logPi = new Float64Array(W * KK);
+  const rhoAcc = new Float64Array(K);
   const rho = new Float64Array(K);
   const logRho = new Float64Array(K);
+  const scratch = new Float64Array(K);
 
-  // --- soft majority vote: the standard, data-driven starting point ------------------------
-  for (let n = 0; n < nA; n++) T[aItem[n]! * K + aLabel[n]!]! += 1;
-  for (let i = 0; i < N; i++) {
-    const g = goldClass[i]!;
-    if (g >= 0) {
-      for (let c = 0; c < K; c++) T[i * K + c] = c === g ? 1 : 0;
-      continue;
+  /** Adds pattern p's posterior, times its multiplicity, to the counts of the next M-step. */
+  const accumulate = (p: number): void => {
+    const off = p * K;
+    const wgt = pWeight[p]!;
+    for (let n = pStart[p]!, hi = pStart[p + 1]!; n < hi; n++) {
+      const col = pCol[n]!;
+      for (let t = 0; t < K; t++) counts[col + t * K]! += wgt * T[off + t]!;
     }
-    let s = 0;
-    for (let c = 0; c < K; c++) s += T[i * K + c]!;
-    for (let c = 0; c < K; c++) T[i * K + c]! /= s;
-  }
+    for (let c = 0; c < K; c++) rhoAcc[c]! += wgt * T[off + c]!;
+  };
 
-  const mStep = (): void => {
-    counts.set(pseudo);
-    for (let n = 0; n < nA; n++) {
-      const base = aWorker[n]! * KK + aLabel[n]!;
-      const ti = aItem[n]! * K;
-      for (let t = 0; t < K; t++) counts[base + t * K]! += T[ti + t]!;
-    }
+  /** Turns the accumulated counts into the next parameters (the M-step proper). */
+  const normalise = (): void => {
     for (let r = 0; r < W * K; r++) {
       const off = r * K;
       let s = 0;
       for (let a = 0; a < K; a++) s += counts[off + a]!;
       for (let a = 0; a < K; a++) {
-        const p = s > 0 ? counts[off + a]! / s : 1 / K;
-        logPi[off + a] = p > 0 ? Math.log(p) : LOG_FLOOR;
+        const q = s > 0 ? counts[off + a]! / s : 1 / K;
+        logPi[off + a] = q > 0 ? Math.log(q) : LOG_FLOOR;
       }
     }
-    rho.fill(classSmoothing);
-    for (let i = 0; i < N; i++) for (let c = 0; c < K; c++) rho[c]! += T[i * K + c]!;
     let rs = 0;
-    for (let c = 0; c < K; c++) rs += rho[c]!;
+    for (let c = 0; c < K; c++) rs += rhoAcc[c]!;
     for (let c = 0; c < K; c++) {
-      const p = rs > 0 ? rho[c]! / rs : 1 / K;
-      rho[c] = p;
-      logRho[c] = p > 0 ? Math.log(p) : LOG_FLOOR;
+      const q = rs > 0 ? rhoAcc[c]! / rs : 1 / K;
+      rho[c] = q;
+      logRho[c] = q > 0 ? Math.log(q) : LOG_FLOOR;
     }
   };
 
-  let logLikelihood = 0;
-  /** Returns the largest change of any item posterior. */
-  const eStep = (): number => {
-    for (let i = 0; i < N; i++) for (let c = 0; c < K; c++) logT[i * K + c] = logRho[c]!;
-    for (let n = 0; n < nA; n++) {
-      const base = aWorker[n]! * KK + aLabel[n]!;
-      const ti = aItem[n]! * K;
-      for (let t = 0; t < K; t++) logT[ti + t]! += logPi[base + t * K]!;
+  // --- start from soft majority vote (gold one-hot), the standard data-driven start ---------
+  counts.set(pseudo);
+  rhoAcc.fill(classSmoothing);
+  for (let p = 0; p < P; p++) {
+    const off = p * K;
+    const g = pGold[p]!;
+    const lo = pStart[p]!;
+    const hi = pStart[p + 1]!;
+    for (let c = 0; c < K; c++) T[off + c] = c === g ? 1 : 0;
+    if (g < 0) for (let n = lo; n < hi; n++) T[off + (pCol[n]! % K)]! += 1 / (hi - lo);
+    accumulate(p);
+  }
+  normalise();
+
+  if (priorPi) {
+    // Warm start: the stored matrices replace the soft-MV estimate as the first parameters, so
+    // EM starts near where the last batch ended. Workers without a stored matrix keep soft MV.
+    for (let r = 0; r < W * KK; r++) {
+      const q = priorPi[r]!;
+      if (q >= 0) logPi[r] = q > 0 ? Math.log(q) : LOG_FLOOR;
     }
-    let delta = 0;
+  }
+
+  /**
+   * One EM iteration in a single pass: the E-step of each pattern with the current parameters,
+   * whose posterior goes straight into the next M-step's counts. Returns the log-likelihood of
+   * the answers under the parameters the pass started with.
+   */
+  const iterate = (): number => {
+    counts.set(pseudo);
+    rhoAcc.fill(classSmoothing);
     let ll = 0;
-    for (let i = 0; i < N; i++) {
-      const off = i * K;
-      let max = -Infinity;
-      for (let c = 0; c < K; c++) if (logT[off + c]! > max) max = logT[off + c]!;
-      let s = 0;
-      for (let c = 0; c < K; c++) s += Math.exp(logT[off + c]! - max);
-      const g = goldClass[i]!;
+    for (let p = 0; p < P; p++) {
+      const off = p * K;
+      for (let c = 0; c < K; c++) scratch[c] = logRho[c]!;
+      for (let n = pStart[p]!, hi = pStart[p + 1]!; n < hi; n++) {
+        const col = pCol[n]!;
+        for (let t = 0; t < K; t++) scratch[t]! += logPi[col + t * K]!;
+      }
+      const g = pGold[p]!;
       if (g >= 0) {
-        ll += logT[off + g]!;
-        continue;
+        ll += pWeight[p]! * scratch[g]!;
+      } else {
+        let max = -Infinity;
+        for (let c = 0; c < K; c++) if (scratch[c]! > max) max = scratch[c]!;
+        let s = 0;
+        for (let c = 0; c < K; c++) {
+          const e = Math.exp(scratch[c]! - max);
+          scratch[c] = e;
+          s += e;
+        }
+        ll += pWeight[p]! * (max + Math.log(s));
+        for (let c = 0; c < K; c++) T[off + c] = scratch[c]! / s;
       }
-      ll += max + Math.log(s);
-      for (let c = 0; c < K; c++) {
-        const p = Math.exp(logT[off + c]! - max) / s;
-        const d = Math.abs(p - T[off + c]!);
-        if (d > delta) delta = d;
-        T[off + c] = p;
-      }
+      accumulate(p);
     }
-    logLikelihood = ll;
-    return delta;
+    normalise();
+    return ll;
   };
 
   let iterations = 0;
   let converged = false;
-
-  if (priorPi) {
-    // Warm start: take the stored matrices as the first parameters (soft MV for workers without
-    // one), so EM starts near where the last batch ended instead of from scratch.
-    mStep();
-    for (let r = 0; r < W * KK; r++) {
-      const p = priorPi[r]!;
-      if (p >= 0) logPi[r] = p > 0 ? Math.log(p) : LOG_FLOOR;
-    }
-    eStep();
-    iterations++;
-  }
-
+  let logLikelihood = -Infinity;
   while (iterations < maxIterations) {
-    mStep();
-    const delta = eStep();
+    const ll = iterate();
     iterations++;
-    if (delta < tolerance) {
+    // Relative change of the likelihood, not of single posteriors: on real data a handful of
+    // items drift for hundreds of iterations without ever changing label.
+    const change = Math.abs(ll - logLikelihood) / Math.max(1, Math.abs(ll));
+    logLikelihood = ll;
+    if (change < tolerance) {
       converged = true;
       break;
     }
   }
-  // Report parameters consistent with the final posteriors.
-  mStep();
 
   const labels = new Map<string, string | null>();
   const posteriors = new Map<string, number[]>();
@@ -285,7 +369,7 @@ export function dawidSkene(answers: readonly CategoricalAnswer[], opts: DawidSke
     let bestP = -1;
     let second = -1;
     for (let c = 0; c < K; c++) {
-      const p = T[i * K + c]!;
+      const p = T[patternOf[i]! * K + c]!;
       post[c] = p;
       if (p > bestP) {
         second = bestP;

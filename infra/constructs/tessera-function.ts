@@ -1,0 +1,209 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Duration, Validations, type CfnResource } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal, type IGrantable, type IPrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { MAIN_TABLE } from '../../shared/adapters/dynamodb/table-design';
+import { ENV } from '../../shared/config';
+import type { StageConfig } from './stage-config';
+
+/** nodejs24.x where this aws-cdk-lib knows it, else the newest LTS it does. */
+export const LAMBDA_RUNTIME: Runtime = (Runtime as unknown as Record<string, Runtime | undefined>).NODEJS_24_X ?? Runtime.NODEJS_22_X;
+const ESBUILD_TARGET = LAMBDA_RUNTIME.name === 'nodejs24.x' ? 'node24' : 'node22';
+
+/** The metadata key the local platform reads to map a deployed function back to its module. */
+export const HANDLER_METADATA_KEY = 'tessera:handler';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const FUNCTIONS_DIR = fileURLToPath(new URL('../../functions/', import.meta.url));
+const LOCK_FILE = fileURLToPath(new URL('../../package-lock.json', import.meta.url));
+
+/** `api/create-project` → `<repo>/functions/api/create-project.ts` */
+export function entryFor(handler: string): string {
+  if (!/^[a-z0-9-]+(\/[a-z0-9-]+)*$/.test(handler)) throw new Error(`Invalid handler module name '${handler}'`);
+  return `${FUNCTIONS_DIR}${handler}.ts`;
+}
+
+/**
+ * ESM output so top-level await and the ESM builds of Powertools work; the banner gives bundled
+ * CommonJS dependencies a `require` for Node built-ins. The AWS SDK v3 is left out: the runtime ships it.
+ */
+export const BUNDLING = {
+  format: OutputFormat.ESM,
+  target: ESBUILD_TARGET,
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  externalModules: ['@aws-sdk/*'],
+  banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+} as const;
+
+export interface TesseraFunctionProps {
+  /** Module under functions/ without extension, as in the route table or WORKER_FUNCTIONS. */
+  readonly handler: string;
+  readonly config: StageConfig;
+  readonly description?: string;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+  /** @default 512 */
+  readonly memorySize?: number;
+  readonly environment?: Record<string, string>;
+}
+
+export type TableAccess = 'read' | 'readWrite';
+export type BucketAccess = 'head' | 'read' | 'readWrite';
+
+const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+/**
+ * The one way Tessera defines a Lambda function: Node.js on arm64 bundled by the local esbuild,
+ * X-Ray tracing, its own log group with a retention, its own role that can write only to that
+ * log group, and `bind*` helpers that set the environment variable the handler reads
+ * (shared/config.ts) and grant the least privilege it needs in one call.
+ */
+export class TesseraFunction extends Construct implements IGrantable {
+  readonly handler: string;
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: TesseraFunctionProps) {
+    super(scope, id);
+    this.handler = props.handler;
+    const entry = entryFor(props.handler);
+    if (!existsSync(entry)) throw new Error(`Handler module ${entry} does not exist (handler '${props.handler}')`);
+
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      retention: props.config.logRetention,
+      removalPolicy: props.config.removalPolicy,
+    });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Tessera ${props.handler}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: LOCK_FILE,
+      runtime: LAMBDA_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      role: this.role,
+      description: props.description ?? `Tessera ${props.handler}`,
+      bundling: { ...BUNDLING, mainFields: [...BUNDLING.mainFields], externalModules: [...BUNDLING.externalModules] },
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'tessera',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+    });
+    (this.function.node.defaultChild as CfnResource).addMetadata(HANDLER_METADATA_KEY, props.handler);
+
+    // Tracing.ACTIVE adds xray:PutTraceSegments/PutTelemetryRecords on "*" to this role.
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments and PutTelemetryRecords (added by active tracing) do not support resource-level permissions.',
+    });
+  }
+
+  get grantPrincipal(): IPrincipal {
+    return this.function.grantPrincipal;
+  }
+
+  get functionArn(): string {
+    return this.function.functionArn;
+  }
+
+  get functionName(): string {
+    return this.function.functionName;
+  }
+
+  addEnvironment(name: string, value: string): this {
+    this.function.addEnvironment(name, value);
+    return this;
+  }
+
+  /**
+   * The main table: TABLE_NAME, item actions on the table and on its GSIs named one by one
+   * (no `index/*` wildcard). `read` cannot write; neither can Scan.
+   */
+  bindTable(table: ITable, access: TableAccess): this {
+    this.addEnvironment(ENV.tableName, table.tableName);
+    const indexes = MAIN_TABLE.indexes.map((i) => `${table.tableArn}/index/${i.indexName}`);
+    this.allow([...TABLE_READ, ...(access === 'readWrite' ? TABLE_WRITE : [])], [table.tableArn, ...indexes]);
+    return this;
+  }
+
+  /** The Powertools idempotency table: IDEMPOTENCY_TABLE_NAME and the four item actions it uses. */
+  bindIdempotencyTable(table: ITable): this {
+    this.addEnvironment(ENV.idempotencyTableName, table.tableName);
+    this.allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table.tableArn]);
+    return this;
+  }
+
+  /** The submission queue, to send to: SUBMISSION_QUEUE_URL. */
+  bindQueueSend(queue: IQueue): this {
+    this.addEnvironment(ENV.submissionQueueUrl, queue.queueUrl);
+    queue.grantSendMessages(this);
+    return this;
+  }
+
+  /** The submission queue, to look at only (health checks): SUBMISSION_QUEUE_URL and GetQueueAttributes. */
+  bindQueueAttributes(queue: IQueue): this {
+    this.addEnvironment(ENV.submissionQueueUrl, queue.queueUrl);
+    this.allow(['sqs:GetQueueAttributes'], [queue.queueArn]);
+    queue.encryptionMasterKey?.grant(this, 'kms:Decrypt');
+    return this;
+  }
+
+  /** A workflow to start: its ARN in `envName` (ENV.reviewStateMachineArn or ENV.payoutStateMachineArn). */
+  bindStateMachineStart(stateMachine: IStateMachine, envName: typeof ENV.reviewStateMachineArn | typeof ENV.payoutStateMachineArn): this {
+    this.addEnvironment(envName, stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(this);
+    return this;
+  }
+
+  /**
+   * The media bucket: MEDIA_BUCKET_NAME. `head` is HeadBucket only (s3:ListBucket on the bucket),
+   * `read` adds GetObject, `readWrite` adds PutObject and AbortMultipartUpload.
+   */
+  bindBucket(bucket: IBucket, access: BucketAccess): this {
+    this.addEnvironment(ENV.mediaBucket, bucket.bucketName);
+    this.allow(['s3:ListBucket'], [bucket.bucketArn]);
+    if (access !== 'head') {
+      const objectActions = access === 'readWrite' ? ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'] : ['s3:GetObject'];
+      this.allow(objectActions, [bucket.arnForObjects('*')]);
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::<MediaBucket.Arn>/*]',
+        reason: 'Object actions are granted on the objects of the one media bucket; object keys are created at runtime.',
+      });
+    }
+    return this;
+  }
+
+  /** Business settings from the stage config. */
+  bindSettings(config: Pick<StageConfig, 'minPayoutMinor' | 'platformFeeBasisPoints'>): this {
+    this.addEnvironment(ENV.minPayoutMinor, String(config.minPayoutMinor));
+    this.addEnvironment(ENV.platformFeeBasisPoints, String(config.platformFeeBasisPoints));
+    return this;
+  }
+
+  private allow(actions: string[], resources: string[]): void {
+    this.function.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions, resources }));
+  }
+}

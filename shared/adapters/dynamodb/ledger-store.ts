@@ -1,0 +1,131 @@
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { precondition } from '../../domain/errors';
+import { Accounts, assertBalanced, mayGoNegative, type AccountId, type LedgerEntry, type LedgerPort } from '../../domain/ledger/ledger';
+import { ACCOUNT_SHARDS, Keys } from './table-design';
+import { ConditionsFailed, transactWrite, type TransactItem } from './transact';
+
+/** The kind of an account decides the index it is listed in (worker balances feed the payout run). */
+export function accountKind(accountId: AccountId): string {
+  const [owner, , kind] = accountId.split(':');
+  return owner === 'worker' || owner === 'client' ? `${owner}-${kind}` : (owner ?? 'other');
+}
+
+function shardOf(accountId: string): number {
+  let h = 0;
+  for (let i = 0; i < accountId.length; i++) h = (Math.imul(h, 31) + accountId.charCodeAt(i)) >>> 0;
+  return h % ACCOUNT_SHARDS;
+}
+
+/**
+ * Posts ledger entries to DynamoDB. An entry is one transaction: the entry item (its id is the
+ * idempotency key, so a replay fails its condition and changes nothing), one balance update per
+ * account (conditional: no overdraft, no currency mix) and one posting line per account.
+ */
+export class DynamoLedger implements LedgerPort {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** The entry's items, so that callers can post it in the same transaction as a state change. */
+  transactItems(entry: LedgerEntry): TransactItem[] {
+    assertBalanced(entry);
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...Keys.entry(entry.entryId), type: 'LedgerEntry', ...entry },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ];
+    for (const p of entry.postings) {
+      const guardOverdraft = p.amountMinor < 0 && !mayGoNegative(p.accountId);
+      const index = Keys.accountByKind(accountKind(p.accountId), shardOf(p.accountId), p.accountId);
+      items.push({
+        Update: {
+          TableName: this.table,
+          Key: Keys.account(p.accountId),
+          UpdateExpression: 'ADD balance :amt SET currency = if_not_exists(currency, :cur), accountId = :id, #type = :type, gsi1pk = :g1pk, gsi1sk = :g1sk, updatedAt = :now',
+          ConditionExpression: guardOverdraft
+            ? 'balance >= :needed AND currency = :cur'
+            : 'attribute_not_exists(currency) OR currency = :cur',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: {
+            ':amt': p.amountMinor,
+            ':cur': entry.currency,
+            ':id': p.accountId,
+            ':type': 'Account',
+            ':now': entry.createdAt,
+            ':g1pk': index.gsi1pk,
+            ':g1sk': index.gsi1sk,
+            ...(guardOverdraft ? { ':needed': -p.amountMinor } : {}),
+          },
+        },
+      });
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...Keys.posting(p.accountId, entry.createdAt, entry.entryId),
+            type: 'Posting',
+            entryId: entry.entryId,
+            kind: entry.kind,
+            accountId: p.accountId,
+            amountMinor: p.amountMinor,
+            currency: entry.currency,
+            memo: entry.memo,
+            createdAt: entry.createdAt,
+          },
+        },
+      });
+    }
+    return items;
+  }
+
+  async post(entry: LedgerEntry): Promise<{ applied: boolean }> {
+    try {
+      await transactWrite(this.client, this.transactItems(entry));
+      return { applied: true };
+    } catch (e) {
+      const failure = translateLedgerFailure(e, entry, 0);
+      if (failure === 'replayed') return { applied: false };
+      throw failure ?? e;
+    }
+  }
+
+  async balances(accountIds: AccountId[]): Promise<Record<AccountId, number>> {
+    const out: Record<AccountId, number> = Object.fromEntries(accountIds.map((a) => [a, 0]));
+    const unique = [...new Set(accountIds)];
+    for (let i = 0; i < unique.length; i += 100) {
+      const keys = unique.slice(i, i + 100).map((a) => Keys.account(a));
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+        [this.table]: { Keys: keys, ConsistentRead: true },
+      };
+      while (request && Object.keys(request).length) {
+        const r = await this.client.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of r.Responses?.[this.table] ?? []) out[item.accountId as string] = item.balance as number;
+        request = r.UnprocessedKeys as typeof request;
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Reads a cancelled transaction that embedded `entry` at `offset`: a failed entry put means it was
+ * posted before (replay: `applied: false`), a failed balance update means an overdraft.
+ */
+export function translateLedgerFailure(e: unknown, entry: LedgerEntry, offset: number): Error | 'replayed' | undefined {
+  if (!(e instanceof ConditionsFailed)) return undefined;
+  if (e.failed.includes(offset)) return 'replayed';
+  const overdrawn = e.failed
+    .filter((i) => i > offset && i <= offset + entry.postings.length * 2 && (i - offset) % 2 === 1)
+    .map((i) => entry.postings[(i - offset - 1) / 2]?.accountId);
+  if (overdrawn.length) {
+    return precondition('insufficient_funds', `Not enough funds in ${overdrawn.join(', ')}`, { accounts: overdrawn, entryKind: entry.kind });
+  }
+  return undefined;
+}
+
+export { Accounts };

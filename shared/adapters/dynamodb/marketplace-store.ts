@@ -1,0 +1,380 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { conflict } from '../../domain/errors';
+import type { LedgerEntry } from '../../domain/ledger/ledger';
+import type { Assignment, ReviewDecision } from '../../domain/marketplace/assignment';
+import { OPEN_INDEX_SHARDS, openIndexShard, type Microtask, type MicrotaskResult } from '../../domain/marketplace/microtask';
+import type { Project } from '../../domain/marketplace/project';
+import type { DynamoLedger } from './ledger-store';
+import { translateLedgerFailure } from './ledger-store';
+import { Keys, MAIN_TABLE } from './table-design';
+import { ConditionsFailed, decodeCursor, encodeCursor, transactWrite, type Page, type TransactItem } from './transact';
+
+const KEY_ATTRS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type'];
+function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
+  if (!item) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) if (!KEY_ATTRS.includes(k)) out[k] = v;
+  return out as T;
+}
+
+function shuffled<T>(xs: T[]): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+/** Microtasks per transaction when adding a batch: 100 items at most, minus the project update and an escrow entry. */
+export const MICROTASKS_PER_TRANSACTION = 90;
+
+/**
+ * Projects, microtasks and assignments in the single table. Every state change is a conditional
+ * write or a transaction, so concurrent requests cannot over-claim, double-submit or half-write.
+ */
+export class DynamoMarketplaceStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly ledger: DynamoLedger,
+  ) {}
+
+  // ---------------------------------------------------------------- projects
+
+  async createProject(p: Project): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...Keys.project(p.projectId), ...Keys.projectByOrg(p.orgId, p.createdAt, p.projectId), type: 'Project', ...p },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getProject(projectId: string, consistent = false): Promise<Project | undefined> {
+    const r = await this.client.send(new GetCommand({ TableName: this.table, Key: Keys.project(projectId), ConsistentRead: consistent }));
+    return strip<Project>(r.Item);
+  }
+
+  async listProjects(orgId: string, limit: number, cursor?: string): Promise<Page<Project>> {
+    const r = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: MAIN_TABLE.indexes[0].indexName,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': Keys.projectByOrg(orgId, '', '').gsi1pk },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
+    return { items: (r.Items ?? []).map((i) => strip<Project>(i)!), nextCursor: encodeCursor(r.LastEvaluatedKey) };
+  }
+
+  /**
+   * Adds one chunk of microtasks atomically: the project's count, the microtasks and, for a project
+   * that is already published, the escrow they need. Returns false when this exact chunk was
+   * written before (a replay), true when written now.
+   */
+  async addMicrotaskChunk(project: Project, microtasks: Microtask[], escrow: LedgerEntry | undefined): Promise<boolean> {
+    if (microtasks.length > MICROTASKS_PER_TRANSACTION) throw new Error('chunk too large');
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.table,
+          Key: Keys.project(project.projectId),
+          UpdateExpression: 'ADD microtaskCount :n SET updatedAt = :now',
+          ConditionExpression: '#status = :status',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':n': microtasks.length, ':now': microtasks[0]?.createdAt ?? project.updatedAt, ':status': project.status },
+        },
+      },
+      ...microtasks.map(
+        (m): TransactItem => ({
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...Keys.microtask(m.microtaskId),
+              ...Keys.openMicrotask(m.projectId, openIndexShard(m.microtaskId), m.microtaskId),
+              ...Keys.microtaskByProject(m.projectId, m.microtaskId),
+              type: 'Microtask',
+              ...m,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        }),
+      ),
+    ];
+    const ledgerOffset = items.length;
+    if (escrow) items.push(...this.ledger.transactItems(escrow));
+    try {
+      await transactWrite(this.client, items);
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionsFailed) {
+        if (e.failed.includes(0)) throw conflict('project_changed', 'The project changed state while adding microtasks; retry the request', { status: project.status });
+        if (e.failed.some((i) => i >= 1 && i < ledgerOffset)) return false;
+        const ledgerFailure = escrow ? translateLedgerFailure(e, escrow, ledgerOffset) : undefined;
+        if (ledgerFailure instanceof Error) throw ledgerFailure;
+        if (ledgerFailure === 'replayed') return false;
+      }
+      throw e;
+    }
+  }
+
+  /** draft → published, with the escrow for every microtask reserved in the same transaction. */
+  async publish(project: Project, escrow: LedgerEntry, now: string): Promise<void> {
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.table,
+          Key: Keys.project(project.projectId),
+          UpdateExpression: 'SET #status = :published, publishedAt = :now, updatedAt = :now',
+          ConditionExpression: '#status = :draft AND microtaskCount = :count',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':published': 'published', ':draft': 'draft', ':now': now, ':count': project.microtaskCount },
+        },
+      },
+      ...this.ledger.transactItems(escrow),
+    ];
+    try {
+      await transactWrite(this.client, items);
+    } catch (e) {
+      if (e instanceof ConditionsFailed && e.failed.includes(0)) {
+        throw conflict('project_changed', 'The project changed while publishing; read it again and retry');
+      }
+      const ledgerFailure = translateLedgerFailure(e, escrow, 1);
+      if (ledgerFailure instanceof Error) throw ledgerFailure;
+      throw e;
+    }
+  }
+
+  async listMicrotasks(projectId: string, limit: number, cursor?: string): Promise<Page<Microtask>> {
+    const r = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: MAIN_TABLE.indexes[1].indexName,
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': Keys.microtaskByProject(projectId, '').gsi2pk },
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
+    return { items: (r.Items ?? []).map((i) => strip<Microtask>(i)!), nextCursor: encodeCursor(r.LastEvaluatedKey) };
+  }
+
+  async getMicrotask(microtaskId: string, consistent = false): Promise<Microtask | undefined> {
+    const r = await this.client.send(new GetCommand({ TableName: this.table, Key: Keys.microtask(microtaskId), ConsistentRead: consistent }));
+    return strip<Microtask>(r.Item);
+  }
+
+  // ---------------------------------------------------------------- claiming
+
+  /**
+   * Claims one open slot of the project for the worker, or returns undefined when none is left
+   * that this worker has not done. Bounded work: at most OPEN_INDEX_SHARDS small queries and a few
+   * transactions, whatever the project's size.
+   */
+  async claimNext(project: Project, workerId: string, build: (m: Microtask) => Assignment): Promise<{ assignment?: Assignment; conflicts: number }> {
+    let conflicts = 0;
+    for (const shard of shuffled([...Array(OPEN_INDEX_SHARDS).keys()])) {
+      const r = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: MAIN_TABLE.indexes[0].indexName,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': Keys.openMicrotask(project.projectId, shard, '').gsi1pk },
+          Limit: 25,
+        }),
+      );
+      for (const candidate of shuffled((r.Items ?? []).map((i) => strip<Microtask>(i)!))) {
+        let m: Microtask | undefined = candidate;
+        for (let attempt = 0; m && m.openSlots > 0 && m.status === 'open' && attempt < 3; attempt++) {
+          const assignment = build(m);
+          try {
+            await this.claimSlot(project, m, assignment);
+            return { assignment, conflicts };
+          } catch (e) {
+            if (!(e instanceof ConditionsFailed)) throw e;
+            conflicts++;
+            if (e.failed.includes(3)) throw conflict('project_not_open', 'The project is not accepting work right now');
+            if (e.failed.includes(1)) break; // this worker already has this microtask
+            m = await this.getMicrotask(m.microtaskId, true); // another worker took the slot first: look again
+          }
+        }
+      }
+    }
+    return { conflicts };
+  }
+
+  private async claimSlot(project: Project, m: Microtask, a: Assignment): Promise<void> {
+    const next = m.openSlots - 1;
+    await transactWrite(this.client, [
+      {
+        Update: {
+          TableName: this.table,
+          Key: Keys.microtask(m.microtaskId),
+          UpdateExpression: next === 0 ? 'SET openSlots = :next REMOVE gsi1pk, gsi1sk' : 'SET openSlots = :next',
+          ConditionExpression: 'openSlots = :seen AND #status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':next': next, ':seen': m.openSlots, ':open': 'open' },
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...Keys.claimGuard(m.microtaskId, a.workerId), type: 'ClaimGuard', assignmentId: a.assignmentId },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...Keys.assignment(a.assignmentId),
+            ...Keys.assignmentByWorker(a.workerId, a.claimedAt, a.assignmentId),
+            ...Keys.assignmentByMicrotask(a.microtaskId, a.assignmentId),
+            type: 'Assignment',
+            ...a,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        ConditionCheck: {
+          TableName: this.table,
+          Key: Keys.project(project.projectId),
+          ConditionExpression: '#status = :published',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':published': 'published' },
+        },
+      },
+    ]);
+  }
+
+  // ---------------------------------------------------------------- assignments
+
+  async getAssignment(assignmentId: string, consistent = false): Promise<Assignment | undefined> {
+    const r = await this.client.send(new GetCommand({ TableName: this.table, Key: Keys.assignment(assignmentId), ConsistentRead: consistent }));
+    return strip<Assignment>(r.Item);
+  }
+
+  /** claimed → submitted, counted on the microtask in the same transaction. */
+  async submit(a: Assignment, now: string): Promise<void> {
+    try {
+      await transactWrite(this.client, [
+        {
+          Update: {
+            TableName: this.table,
+            Key: Keys.assignment(a.assignmentId),
+            UpdateExpression: 'SET #status = :submitted, answer = :answer, submittedAt = :now, submissionContext = :ctx',
+            ConditionExpression: '#status = :claimed AND workerId = :worker AND leaseExpiresAt >= :now',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':submitted': 'submitted',
+              ':claimed': 'claimed',
+              ':answer': a.answer,
+              ':now': now,
+              ':ctx': a.submissionContext ?? {},
+              ':worker': a.workerId,
+            },
+          },
+        },
+        {
+          Update: {
+            TableName: this.table,
+            Key: Keys.microtask(a.microtaskId),
+            UpdateExpression: 'ADD submittedCount :one',
+            ExpressionAttributeValues: { ':one': 1 },
+          },
+        },
+      ]);
+    } catch (e) {
+      if (e instanceof ConditionsFailed) throw conflict('assignment_not_open', 'The assignment can no longer be submitted (already submitted, or the lease expired)');
+      throw e;
+    }
+  }
+
+  async listAssignmentsByWorker(workerId: string, limit: number, cursor?: string): Promise<Page<Assignment>> {
+    const r = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: MAIN_TABLE.indexes[0].indexName,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': Keys.assignmentByWorker(workerId, '', '').gsi1pk },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
+    return { items: (r.Items ?? []).map((i) => strip<Assignment>(i)!), nextCursor: encodeCursor(r.LastEvaluatedKey) };
+  }
+
+  /** Bounded by the redundancy (≤ 50), so one page. */
+  async listAssignmentsOfMicrotask(microtaskId: string): Promise<Assignment[]> {
+    const r = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: MAIN_TABLE.indexes[1].indexName,
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': Keys.assignmentByMicrotask(microtaskId, '').gsi2pk },
+        Limit: 200,
+      }),
+    );
+    return (r.Items ?? []).map((i) => strip<Assignment>(i)!);
+  }
+
+  /**
+   * submitted → approved | rejected, with the money movement in the same transaction. Returns
+   * false when the decision had already been applied (a retried state machine task).
+   */
+  async decide(a: Assignment, decision: ReviewDecision, entry: LedgerEntry): Promise<boolean> {
+    try {
+      await transactWrite(this.client, [
+        {
+          Update: {
+            TableName: this.table,
+            Key: Keys.assignment(a.assignmentId),
+            UpdateExpression: 'SET #status = :outcome, decision = :decision',
+            ConditionExpression: '#status = :submitted',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':outcome': decision.outcome, ':decision': decision, ':submitted': 'submitted' },
+          },
+          },
+        ...this.ledger.transactItems(entry),
+      ]);
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionsFailed && (e.failed.includes(0) || e.failed.includes(1))) return false;
+      const ledgerFailure = translateLedgerFailure(e, entry, 1);
+      if (ledgerFailure instanceof Error) throw ledgerFailure;
+      throw e;
+    }
+  }
+
+  async setMicrotaskStatus(microtaskId: string, from: Microtask['status'][], to: Microtask['status'], extra: { result?: MicrotaskResult; error?: unknown } = {}): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: Keys.microtask(microtaskId),
+          UpdateExpression: `SET #status = :to${extra.result ? ', #result = :result' : ''}${extra.error ? ', reviewError = :error' : ''}`,
+          ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+          ExpressionAttributeNames: { '#status': 'status', ...(extra.result ? { '#result': 'result' } : {}) },
+          ExpressionAttributeValues: {
+            ':to': to,
+            ...Object.fromEntries(from.map((f, i) => [`:from${i}`, f])),
+            ...(extra.result ? { ':result': extra.result } : {}),
+            ...(extra.error ? { ':error': extra.error } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
+  }
+}

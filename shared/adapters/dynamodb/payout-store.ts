@@ -1,0 +1,153 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LedgerEntry } from '../../domain/ledger/ledger';
+import type { Payout, PayoutReport, PayoutRun } from '../../domain/payouts/payouts';
+import type { DynamoLedger } from './ledger-store';
+import { accountKind, translateLedgerFailure } from './ledger-store';
+import { Accounts } from '../../domain/ledger/ledger';
+import { Keys, MAIN_TABLE } from './table-design';
+import { ConditionsFailed, transactWrite } from './transact';
+
+const inFlight = (runId: string, shard: number) => ({ gsi2pk: `PAYOUTRUN#${runId}#STARTED#${shard}`, gsi2sk: 'PAYOUT' });
+
+/** Payout runs and payouts. A payout is unique per (run, worker): its conditional put makes a replayed run pay nobody twice. */
+export class DynamoPayoutStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly ledger: DynamoLedger,
+  ) {}
+
+  /** Creates the run, or returns the existing one when a crashed run is resumed. */
+  async startRun(run: PayoutRun): Promise<PayoutRun> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.table, Item: { ...Keys.payoutRun(run.runId), type: 'PayoutRun', ...run }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return run;
+    } catch (e) {
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+      return (await this.getRun(run.runId))!;
+    }
+  }
+
+  async getRun(runId: string): Promise<PayoutRun | undefined> {
+    const r = await this.client.send(new GetCommand({ TableName: this.table, Key: Keys.payoutRun(runId), ConsistentRead: true }));
+    if (!r.Item) return undefined;
+    const { pk: _pk, sk: _sk, type: _t, ...run } = r.Item;
+    return run as PayoutRun;
+  }
+
+  async completeRun(runId: string, report: PayoutReport, now: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: Keys.payoutRun(runId),
+        UpdateExpression: 'SET #status = :done, report = :report, completedAt = :now',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':done': 'completed', ':report': report, ':now': now },
+      }),
+    );
+  }
+
+  /** One page of worker balances at or above the minimum in one shard. */
+  async payableAccounts(shard: number, minMinor: number, cursor?: Record<string, unknown>) {
+    const r = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: MAIN_TABLE.indexes[0].indexName,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        FilterExpression: 'balance >= :min',
+        ExpressionAttributeValues: { ':pk': Keys.accountByKind(accountKind(Accounts.workerAvailable('x')), shard, '').gsi1pk, ':min': minMinor },
+        Limit: 100,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    return {
+      accounts: (r.Items ?? []).map((i) => ({ accountId: i.accountId as string, balance: i.balance as number, currency: i.currency as string })),
+      cursor: r.LastEvaluatedKey,
+    };
+  }
+
+  /** Payouts of this run and shard that were started but not settled (a crash in between). */
+  async startedPayouts(runId: string, shard: number): Promise<Payout[]> {
+    const r = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: MAIN_TABLE.indexes[1].indexName,
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': inFlight(runId, shard).gsi2pk },
+        Limit: 100,
+      }),
+    );
+    return (r.Items ?? []) as Payout[];
+  }
+
+  async listPayouts(runId: string, cursor?: Record<string, unknown>) {
+    const r = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :payout)',
+        ExpressionAttributeValues: { ':pk': Keys.payoutRun(runId).pk, ':payout': 'PAYOUT#' },
+        Limit: 500,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    return { payouts: (r.Items ?? []) as Payout[], cursor: r.LastEvaluatedKey };
+  }
+
+  /** Records the payout and moves the money to "in transit" atomically. False if this (run, worker) was paid already. */
+  async begin(p: Payout, entry: LedgerEntry): Promise<boolean> {
+    try {
+      await transactWrite(this.client, [
+        {
+          Put: {
+            TableName: this.table,
+            Item: { ...Keys.payout(p.runId, p.workerId), ...inFlight(p.runId, p.shard), ...Keys.payoutByWorker(p.workerId, p.createdAt, p.runId), type: 'Payout', ...p },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...this.ledger.transactItems(entry),
+      ]);
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionsFailed && (e.failed.includes(0) || e.failed.includes(1))) return false;
+      const failure = translateLedgerFailure(e, entry, 1);
+      if (failure instanceof Error) throw failure;
+      throw e;
+    }
+  }
+
+  /** started → paid | failed, with the settling entry in the same transaction. */
+  async finish(p: Payout, outcome: { status: 'paid' | 'failed'; providerRef?: string; reason?: string }, entry: LedgerEntry, now: string): Promise<void> {
+    try {
+      await transactWrite(this.client, [
+        {
+          Update: {
+            TableName: this.table,
+            Key: Keys.payout(p.runId, p.workerId),
+            UpdateExpression: 'SET #status = :s, providerRef = :ref, failureReason = :why, updatedAt = :now REMOVE gsi2pk, gsi2sk',
+            ConditionExpression: '#status = :started',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':s': outcome.status, ':ref': outcome.providerRef ?? null, ':why': outcome.reason ?? null, ':now': now, ':started': 'started' },
+          },
+        },
+        ...this.ledger.transactItems(entry),
+      ]);
+    } catch (e) {
+      if (e instanceof ConditionsFailed && (e.failed.includes(0) || e.failed.includes(1))) return;
+      throw e;
+    }
+  }
+
+  async payoutsOfWorker(workerId: string, limit: number) {
+    const r = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: MAIN_TABLE.indexes[0].indexName,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': Keys.payoutByWorker(workerId, '', '').gsi1pk },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (r.Items ?? []).map((i) => ({ runId: i.runId as string, amountMinor: i.amountMinor as number, currency: i.currency as string, status: i.status as string, createdAt: i.createdAt as string }));
+  }
+}

@@ -1,0 +1,32 @@
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+
+/** Announces a submission to the review pipeline. */
+export class SubmissionQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async announce(msg: { microtaskId: string; assignmentId: string }): Promise<void> {
+    await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(msg) }));
+  }
+}
+
+/** Starts a state machine execution whose name makes it idempotent: a second start with the same name is a no-op. */
+export class Workflow {
+  constructor(
+    private readonly client: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  async start(name: string, input: unknown): Promise<{ started: boolean }> {
+    try {
+      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
+      return { started: true };
+    } catch (e) {
+      if (e instanceof ExecutionAlreadyExists || (e as Error).name === 'ExecutionAlreadyExists') return { started: false };
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import { createHash } from 'node:crypto';
+import type { PaymentProvider, PayoutProvider } from '../domain/payouts/payouts';
+
+/**
+ * Sandbox payment rails: deterministic references, no network. They keep the shape of the real
+ * adapters (an idempotency key in, a provider reference out) so the use cases cannot tell.
+ */
+const ref = (prefix: string, key: string) => `${prefix}_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+
+export const sandboxPayments: PaymentProvider = {
+  async charge(req) {
+    return { paymentId: ref('pay', req.idempotencyKey), status: 'succeeded' };
+  },
+};
+
+export const sandboxPayouts: PayoutProvider = {
+  async send(req) {
+    return { status: 'paid', providerRef: ref('po', req.payoutId) };
+  },
+};

@@ -1,0 +1,95 @@
+import { derivedId } from '../adapters/ids';
+import { MICROTASKS_PER_TRANSACTION } from '../adapters/dynamodb/marketplace-store';
+import { conflict, notFound, validationError } from '../domain/errors';
+import { Entries } from '../domain/ledger/ledger';
+import type { Microtask } from '../domain/marketplace/microtask';
+import { assertMicrotasksCanBeAdded, assertTransition, costPerAssignment, createProject, escrowFor, type NewProject, type Project } from '../domain/marketplace/project';
+import type { Deps } from './deps';
+
+export function projectView(p: Project) {
+  const { orgId: _org, ...rest } = p;
+  return { ...rest, cost: { ...costPerAssignment(p), currency: p.currency } };
+}
+
+/** A client sees only its own organisation's projects; anything else is "not found", never "forbidden", so ids leak nothing. */
+export async function ownedProject(deps: Deps, orgId: string, projectId: string, consistent = false): Promise<Project> {
+  const p = await deps.marketplace.getProject(projectId, consistent);
+  if (!p || p.orgId !== orgId) throw notFound('project', projectId);
+  return p;
+}
+
+export async function createProjectUseCase(deps: Deps, orgId: string, input: NewProject) {
+  const p = createProject(input, { projectId: deps.newId('prj'), orgId, now: deps.now(), feeBasisPoints: deps.settings.feeBasisPoints });
+  await deps.marketplace.createProject(p);
+  return projectView(p);
+}
+
+export async function addMicrotasksUseCase(deps: Deps, orgId: string, projectId: string, inputs: { input: Record<string, unknown> }[], batchKey: string | undefined) {
+  const project = await ownedProject(deps, orgId, projectId, true);
+  assertMicrotasksCanBeAdded(project);
+  // Ids derived from the batch key make a retried batch rewrite the same microtasks, not new ones.
+  const batch = batchKey ?? deps.newId('batch');
+  const now = deps.now();
+  const microtasks: Microtask[] = inputs.map((m, i) => ({
+    microtaskId: derivedId('mt', projectId, batch, String(i)),
+    projectId,
+    orgId,
+    input: m.input,
+    openSlots: project.redundancy,
+    redundancy: project.redundancy,
+    submittedCount: 0,
+    status: 'open',
+    createdAt: now,
+  }));
+  let added = 0;
+  for (let i = 0; i < microtasks.length; i += MICROTASKS_PER_TRANSACTION) {
+    const chunk = microtasks.slice(i, i + MICROTASKS_PER_TRANSACTION);
+    const escrow =
+      project.status === 'draft'
+        ? undefined
+        : Entries.reserveEscrow(orgId, escrowFor(project, chunk.length), {
+            entryId: `escrow:${projectId}:${batch}:${i}`,
+            currency: project.currency,
+            createdAt: now,
+            refs: { projectId },
+          });
+    if (await deps.marketplace.addMicrotaskChunk(project, chunk, escrow)) added += chunk.length;
+  }
+  return { added, replayed: microtasks.length - added, microtaskIds: microtasks.map((m) => m.microtaskId) };
+}
+
+export async function publishProjectUseCase(deps: Deps, orgId: string, projectId: string) {
+  const project = await ownedProject(deps, orgId, projectId, true);
+  if (project.status === 'published') return projectView(project);
+  assertTransition(project, 'published');
+  if (project.microtaskCount === 0) throw conflict('no_microtasks', 'Add microtasks before publishing');
+  const now = deps.now();
+  const amount = escrowFor(project, project.microtaskCount);
+  await deps.marketplace.publish(project, Entries.reserveEscrow(orgId, amount, { entryId: `escrow:${projectId}:publish`, currency: project.currency, createdAt: now, refs: { projectId } }), now);
+  return projectView({ ...project, status: 'published', publishedAt: now, updatedAt: now });
+}
+
+export async function getResultsUseCase(deps: Deps, orgId: string, projectId: string, limit: number, cursor?: string) {
+  await ownedProject(deps, orgId, projectId);
+  const page = await deps.marketplace.listMicrotasks(projectId, limit, cursor);
+  // One bounded query per microtask on the page (redundancy ≤ 50), never a scan of the project.
+  const items = await Promise.all(
+    page.items.map(async (m) => {
+      const assignments = await deps.marketplace.listAssignmentsOfMicrotask(m.microtaskId);
+      return {
+        microtaskId: m.microtaskId,
+        input: m.input,
+        status: m.status,
+        result: m.result ?? null,
+        assignments: assignments
+          .filter((a) => a.status !== 'claimed')
+          .map((a) => ({ assignmentId: a.assignmentId, workerId: a.workerId, status: a.status, answer: a.answer ?? null, submittedAt: a.submittedAt, decision: a.decision ?? null })),
+      };
+    }),
+  );
+  return { items, nextCursor: page.nextCursor };
+}
+
+export function assertSameCurrency(expected: string, got: string) {
+  if (expected !== got) throw validationError(`Currency ${got} does not match the account currency ${expected}`);
+}

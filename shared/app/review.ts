@@ -1,0 +1,81 @@
+import { notFound } from '../domain/errors';
+import { Entries } from '../domain/ledger/ledger';
+import { answerLabel } from '../domain/marketplace/answer-spec';
+import type { ReviewDecision } from '../domain/marketplace/assignment';
+import { costPerAssignment } from '../domain/marketplace/project';
+import { reviewByConsensus, type SubmittedAnswer } from '../domain/quality/consensus-review';
+import type { Deps } from './deps';
+
+/** State passed between the review workflow's tasks (JSONPath, each task returns the whole state). */
+export interface ReviewState {
+  microtaskId: string;
+  projectId?: string;
+  answers?: SubmittedAnswer[];
+  consensus?: { label: string | null; confidence: number; votes: Record<string, number>; decided: boolean };
+  decisions?: { assignmentId: string; decision: Omit<ReviewDecision, 'decidedAt'> }[];
+  applied?: { approved: number; rejected: number };
+}
+
+/** Consumer side of the submission queue: once every slot of a microtask is answered, start its review (once). */
+export async function onSubmissionUseCase(deps: Deps, msg: { microtaskId: string }) {
+  const m = await deps.marketplace.getMicrotask(msg.microtaskId, true);
+  if (!m) return { started: false, reason: 'unknown microtask' };
+  if (m.status !== 'open' || m.submittedCount < m.redundancy) return { started: false, reason: `${m.submittedCount}/${m.redundancy} answers, status ${m.status}` };
+  // The execution name makes the start idempotent; the status change only reports it.
+  const { started } = await deps.reviewWorkflow().start(`review-${m.microtaskId}`, { microtaskId: m.microtaskId });
+  await deps.marketplace.setMicrotaskStatus(m.microtaskId, ['open'], 'reviewing');
+  return { started, reason: started ? 'review started' : 'review already running' };
+}
+
+export async function loadSubmissionsUseCase(deps: Deps, state: ReviewState): Promise<ReviewState> {
+  const m = await deps.marketplace.getMicrotask(state.microtaskId, true);
+  if (!m) throw notFound('microtask', state.microtaskId);
+  const project = await deps.marketplace.getProject(m.projectId);
+  if (!project) throw notFound('project', m.projectId);
+  const assignments = await deps.marketplace.listAssignmentsOfMicrotask(m.microtaskId);
+  const answers = assignments
+    .filter((a) => a.answer && a.status !== 'claimed')
+    .map((a) => ({ assignmentId: a.assignmentId, workerId: a.workerId, label: answerLabel(project.answerSpec, a.answer!) }));
+  return { microtaskId: m.microtaskId, projectId: m.projectId, answers };
+}
+
+export function consensusUseCase(state: ReviewState): ReviewState {
+  const review = reviewByConsensus(state.answers ?? []);
+  return {
+    ...state,
+    consensus: { label: review.outcome.label, confidence: review.outcome.confidence, votes: review.outcome.votes, decided: review.decided },
+    decisions: review.decisions,
+  };
+}
+
+/** Applies every decision with its money movement, then records the microtask's result. Safe to retry. */
+export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<ReviewState> {
+  const project = await deps.marketplace.getProject(state.projectId!);
+  if (!project) throw notFound('project', state.projectId!);
+  const now = deps.now();
+  const cost = costPerAssignment(project);
+  let approved = 0;
+  let rejected = 0;
+  for (const { assignmentId, decision } of state.decisions ?? []) {
+    const a = await deps.marketplace.getAssignment(assignmentId, true);
+    if (!a) continue;
+    const meta = { entryId: `review:${assignmentId}`, currency: project.currency, createdAt: now, refs: { assignmentId, projectId: project.projectId } };
+    const entry =
+      decision.outcome === 'approved'
+        ? Entries.approveAssignment(project.orgId, a.workerId, cost.rewardMinor, cost.feeMinor, meta)
+        : Entries.rejectAssignment(project.orgId, cost.totalMinor, meta);
+    await deps.marketplace.decide(a, { ...decision, decidedAt: now }, entry);
+    if (decision.outcome === 'approved') approved++;
+    else rejected++;
+  }
+  const c = state.consensus;
+  await deps.marketplace.setMicrotaskStatus(state.microtaskId, ['reviewing', 'open', 'review_failed'], 'completed', {
+    result: { label: c?.label ?? null, confidence: c?.confidence ?? 0, votes: c?.votes ?? {}, method: 'majority_vote', decidedAt: now },
+  });
+  return { ...state, applied: { approved, rejected } };
+}
+
+export async function markReviewFailedUseCase(deps: Deps, state: ReviewState & { error?: unknown }) {
+  await deps.marketplace.setMicrotaskStatus(state.microtaskId, ['reviewing', 'open'], 'review_failed', { error: state.error ?? 'unknown' });
+  return { microtaskId: state.microtaskId, status: 'review_failed' };
+}

@@ -1,0 +1,60 @@
+import type { Currency } from '../money';
+
+export type PayoutStatus = 'started' | 'paid' | 'failed';
+
+export interface Payout {
+  runId: string;
+  workerId: string;
+  amountMinor: number;
+  currency: Currency;
+  status: PayoutStatus;
+  shard: number;
+  providerRef?: string;
+  failureReason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PayoutRun {
+  runId: string;
+  trigger: 'schedule' | 'admin';
+  status: 'running' | 'completed';
+  minPayoutMinor: number;
+  startedAt: string;
+  completedAt?: string;
+  report?: PayoutReport;
+}
+
+export interface PayoutReport {
+  paid: number;
+  failed: number;
+  paidMinor: number;
+  failures: { workerId: string; reason: string }[];
+}
+
+/** A worker is paid once the available balance reaches the minimum; the whole balance goes out. */
+export function payoutAmount(availableMinor: number, minPayoutMinor: number): number {
+  return availableMinor >= minPayoutMinor && availableMinor > 0 ? availableMinor : 0;
+}
+
+export function summarize(payouts: readonly Payout[]): PayoutReport {
+  const paid = payouts.filter((p) => p.status === 'paid');
+  const failed = payouts.filter((p) => p.status === 'failed');
+  return {
+    paid: paid.length,
+    failed: failed.length,
+    paidMinor: paid.reduce((s, p) => s + p.amountMinor, 0),
+    failures: failed.map((p) => ({ workerId: p.workerId, reason: p.failureReason ?? 'unknown' })),
+  };
+}
+
+/** The outside payment rails. Sandboxes locally; Stripe / PayPal Payouts / Wise adapters deployed. */
+export interface PaymentProvider {
+  /** Charges the client; idempotent on `idempotencyKey`. */
+  charge(req: { orgId: string; amountMinor: number; currency: Currency; idempotencyKey: string }): Promise<{ paymentId: string; status: 'succeeded' | 'failed'; reason?: string }>;
+}
+
+export interface PayoutProvider {
+  /** Sends money to the worker; idempotent on `payoutId`. */
+  send(req: { payoutId: string; workerId: string; amountMinor: number; currency: Currency }): Promise<{ status: 'paid' | 'failed'; providerRef?: string; reason?: string }>;
+}
