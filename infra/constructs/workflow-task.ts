@@ -36,11 +36,15 @@ export const WORKFLOW_METADATA_KEY = 'tessera:workflow';
  * at `$.error`.
  */
 export function lambdaTask(scope: Construct, id: string, fn: TesseraFunction, onError: IChainable, comment?: string): LambdaInvoke {
+  const fnTimeout = fn.function.timeout?.toSeconds() ?? 3;
+  if (fnTimeout >= TASK_TIMEOUT.toSeconds()) {
+    throw new Error(`${fn.handler} times out after ${fnTimeout} s: a workflow function must finish before its ${TASK_TIMEOUT.toSeconds()} s task timeout`);
+  }
   const task = LambdaInvoke.jsonPath(scope, id, {
     lambdaFunction: fn.function,
     payloadResponseOnly: true,
     retryOnServiceExceptions: false,
-    resultPath: '$',
+    // ResultPath "$" is the default; it is left out because aws-local-stepfunctions mis-reads an explicit "$".
     taskTimeout: Timeout.duration(TASK_TIMEOUT),
     comment,
   });

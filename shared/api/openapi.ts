@@ -2,8 +2,12 @@ import { z } from 'zod';
 import { ROUTES, routeList, type RouteDef } from './routes';
 import { ErrorBody } from './schemas';
 
+/** Named schemas (zod `.meta({ id })`) land in components.schemas and are referenced from the operations. */
+const components: Record<string, unknown> = {};
 const schemaOf = (s: z.ZodType) => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+  const json = JSON.stringify(z.toJSONSchema(s, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' })).replaceAll('"#/$defs/', '"#/components/schemas/');
+  const { $schema: _drop, $defs, ...rest } = JSON.parse(json) as Record<string, unknown> & { $defs?: Record<string, unknown> };
+  Object.assign(components, $defs ?? {});
   return rest;
 };
 
@@ -51,6 +55,7 @@ export function openApiDocument(serverUrl?: string) {
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     components: {
+      schemas: components,
       securitySchemes: { cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito access token; the route is open to the groups in x-tessera-groups.' } },
     },
     paths,

@@ -50,7 +50,7 @@ export interface DawidSkeneResult {
   /** Most probable class per item; null when the top two classes tie exactly. */
   labels: Map<string, string | null>;
   /** Full class distribution per item, in `classes` order. */
-  posteriors: Map<string, number[]>;
+  posteriors: Map<string, readonly number[]>;
   /** Max posterior per item. */
   confidence: Map<string, number>;
   workerConfusion: Map<string, ConfusionMatrix>;
@@ -59,16 +59,19 @@ export interface DawidSkeneResult {
   classPriors: number[];
   iterations: number;
   converged: boolean;
-  /** Marginal log-likelihood of the answers at the final parameters. */
+  /**
+   * Log-likelihood of the answers (of gold items: jointly with their gold label) under the
+   * parameters of the last E-step; -Infinity when no iteration ran.
+   */
   logLikelihood: number;
 }
 
-export const DAWID_SKENE_DEFAULTS = {
+export const DAWID_SKENE_DEFAULTS: Readonly<Required<Pick<DawidSkeneOptions, 'smoothing' | 'classPriorSmoothing' | 'tolerance' | 'maxIterations'>>> = {
   smoothing: 0.01,
   classPriorSmoothing: 1,
   tolerance: 1e-6,
   maxIterations: 100,
-} as const;
+};
 
 const LOG_FLOOR = Math.log(1e-300);
 const TIE_EPSILON = 1e-12;
@@ -86,6 +89,110 @@ function resolveClasses(answers: readonly CategoricalAnswer[], opts: DawidSkeneO
   for (const a of answers) seen.add(a.label);
   for (const g of opts.gold?.values() ?? []) seen.add(g);
   return [...seen].sort();
+}
+
+/** The EM working set, flat typed arrays only. Patterns are distinct (worker, label) answer sets. */
+interface EmState {
+  K: number;
+  W: number;
+  P: number;
+  /** Pattern p's answers are pCol[pStart[p]..pStart[p+1]); each is an offset worker*K*K + label. */
+  pStart: Int32Array;
+  pCol: Int32Array;
+  /** Items sharing the pattern. */
+  pWeight: Float64Array;
+  /** Gold class of the pattern's items, or -1. */
+  pGold: Int32Array;
+  pseudo: Float64Array;
+  classSmoothing: number;
+  /** Posterior per pattern, P x K. */
+  T: Float64Array;
+  counts: Float64Array;
+  /** log confusion, W x K x K, [worker][true][answered]. */
+  logPi: Float64Array;
+  rhoAcc: Float64Array;
+  rho: Float64Array;
+  logRho: Float64Array;
+}
+
+/** Adds pattern p's posterior, times its multiplicity, to the counts of the next M-step. */
+function accumulate(s: EmState, p: number): void {
+  const { K, T, counts, rhoAcc, pCol } = s;
+  const off = p * K;
+  const wgt = s.pWeight[p]!;
+  for (let n = s.pStart[p]!, hi = s.pStart[p + 1]!; n < hi; n++) {
+    const col = pCol[n]!;
+    for (let t = 0; t < K; t++) counts[col + t * K]! += wgt * T[off + t]!;
+  }
+  for (let c = 0; c < K; c++) rhoAcc[c]! += wgt * T[off + c]!;
+}
+
+/** Turns the accumulated counts into the next parameters. */
+function normalise(s: EmState): void {
+  const { K, W, counts, logPi, rhoAcc, rho, logRho } = s;
+  for (let r = 0; r < W * K; r++) {
+    const off = r * K;
+    let sum = 0;
+    for (let a = 0; a < K; a++) sum += counts[off + a]!;
+    for (let a = 0; a < K; a++) {
+      const q = sum > 0 ? counts[off + a]! / sum : 1 / K;
+      logPi[off + a] = q > 0 ? Math.log(q) : LOG_FLOOR;
+    }
+  }
+  let rs = 0;
+  for (let c = 0; c < K; c++) rs += rhoAcc[c]!;
+  for (let c = 0; c < K; c++) {
+    const q = rs > 0 ? rhoAcc[c]! / rs : 1 / K;
+    rho[c] = q;
+    logRho[c] = q > 0 ? Math.log(q) : LOG_FLOOR;
+  }
+}
+
+/** M-step from the current posteriors. */
+function mStep(s: EmState): void {
+  s.counts.set(s.pseudo);
+  s.rhoAcc.fill(s.classSmoothing);
+  for (let p = 0; p < s.P; p++) accumulate(s, p);
+  normalise(s);
+}
+
+/**
+ * One EM iteration in a single pass: the E-step of each pattern with the current parameters,
+ * whose posterior goes straight into the next M-step's counts. Returns the log-likelihood of
+ * the answers under the parameters the pass started with.
+ */
+function emPass(s: EmState): number {
+  const { K, P, T, logPi, logRho, pStart, pCol, pWeight, pGold } = s;
+  s.counts.set(s.pseudo);
+  s.rhoAcc.fill(s.classSmoothing);
+  const scratch = new Float64Array(K);
+  let ll = 0;
+  for (let p = 0; p < P; p++) {
+    const off = p * K;
+    for (let c = 0; c < K; c++) scratch[c] = logRho[c]!;
+    for (let n = pStart[p]!, hi = pStart[p + 1]!; n < hi; n++) {
+      const col = pCol[n]!;
+      for (let t = 0; t < K; t++) scratch[t]! += logPi[col + t * K]!;
+    }
+    const g = pGold[p]!;
+    if (g >= 0) {
+      ll += pWeight[p]! * scratch[g]!;
+    } else {
+      let max = -Infinity;
+      for (let c = 0; c < K; c++) if (scratch[c]! > max) max = scratch[c]!;
+      let sum = 0;
+      for (let c = 0; c < K; c++) {
+        const e = Math.exp(scratch[c]! - max);
+        scratch[c] = e;
+        sum += e;
+      }
+      ll += pWeight[p]! * (max + Math.log(sum));
+      for (let c = 0; c < K; c++) T[off + c] = scratch[c]! / sum;
+    }
+    accumulate(s, p);
+  }
+  normalise(s);
+  return ll;
 }
 
 export function dawidSkene(answers: readonly CategoricalAnswer[], opts: DawidSkeneOptions = {}): DawidSkeneResult {
@@ -244,48 +351,26 @@ export function dawidSkene(answers: readonly CategoricalAnswer[], opts: DawidSke
     }
   }
 
-  const T = new Float64Array(P * K);
-  const counts = new Float64Array(W * KK);
-  const logPi = new Float64Array(W * KK);
-  const rhoAcc = new Float64Array(K);
-  const rho = new Float64Array(K);
-  const logRho = new Float64Array(K);
-  const scratch = new Float64Array(K);
-
-  /** Adds pattern p's posterior, times its multiplicity, to the counts of the next M-step. */
-  const accumulate = (p: number): void => {
-    const off = p * K;
-    const wgt = pWeight[p]!;
-    for (let n = pStart[p]!, hi = pStart[p + 1]!; n < hi; n++) {
-      const col = pCol[n]!;
-      for (let t = 0; t < K; t++) counts[col + t * K]! += wgt * T[off + t]!;
-    }
-    for (let c = 0; c < K; c++) rhoAcc[c]! += wgt * T[off + c]!;
+  const em: EmState = {
+    K,
+    W,
+    P,
+    pStart,
+    pCol,
+    pWeight,
+    pGold,
+    pseudo,
+    classSmoothing,
+    T: new Float64Array(P * K),
+    counts: new Float64Array(W * KK),
+    logPi: new Float64Array(W * KK),
+    rhoAcc: new Float64Array(K),
+    rho: new Float64Array(K),
+    logRho: new Float64Array(K),
   };
-
-  /** Turns the accumulated counts into the next parameters (the M-step proper). */
-  const normalise = (): void => {
-    for (let r = 0; r < W * K; r++) {
-      const off = r * K;
-      let s = 0;
-      for (let a = 0; a < K; a++) s += counts[off + a]!;
-      for (let a = 0; a < K; a++) {
-        const q = s > 0 ? counts[off + a]! / s : 1 / K;
-        logPi[off + a] = q > 0 ? Math.log(q) : LOG_FLOOR;
-      }
-    }
-    let rs = 0;
-    for (let c = 0; c < K; c++) rs += rhoAcc[c]!;
-    for (let c = 0; c < K; c++) {
-      const q = rs > 0 ? rhoAcc[c]! / rs : 1 / K;
-      rho[c] = q;
-      logRho[c] = q > 0 ? Math.log(q) : LOG_FLOOR;
-    }
-  };
+  const { T, logPi, rho } = em;
 
   // --- start from soft majority vote (gold one-hot), the standard data-driven start ---------
-  counts.set(pseudo);
-  rhoAcc.fill(classSmoothing);
   for (let p = 0; p < P; p++) {
     const off = p * K;
     const g = pGold[p]!;
@@ -293,9 +378,8 @@ export function dawidSkene(answers: readonly CategoricalAnswer[], opts: DawidSke
     const hi = pStart[p + 1]!;
     for (let c = 0; c < K; c++) T[off + c] = c === g ? 1 : 0;
     if (g < 0) for (let n = lo; n < hi; n++) T[off + (pCol[n]! % K)]! += 1 / (hi - lo);
-    accumulate(p);
   }
-  normalise();
+  mStep(em);
 
   if (priorPi) {
     // Warm start: the stored matrices replace the soft-MV estimate as the first parameters, so
@@ -306,48 +390,11 @@ export function dawidSkene(answers: readonly CategoricalAnswer[], opts: DawidSke
     }
   }
 
-  /**
-   * One EM iteration in a single pass: the E-step of each pattern with the current parameters,
-   * whose posterior goes straight into the next M-step's counts. Returns the log-likelihood of
-   * the answers under the parameters the pass started with.
-   */
-  const iterate = (): number => {
-    counts.set(pseudo);
-    rhoAcc.fill(classSmoothing);
-    let ll = 0;
-    for (let p = 0; p < P; p++) {
-      const off = p * K;
-      for (let c = 0; c < K; c++) scratch[c] = logRho[c]!;
-      for (let n = pStart[p]!, hi = pStart[p + 1]!; n < hi; n++) {
-        const col = pCol[n]!;
-        for (let t = 0; t < K; t++) scratch[t]! += logPi[col + t * K]!;
-      }
-      const g = pGold[p]!;
-      if (g >= 0) {
-        ll += pWeight[p]! * scratch[g]!;
-      } else {
-        let max = -Infinity;
-        for (let c = 0; c < K; c++) if (scratch[c]! > max) max = scratch[c]!;
-        let s = 0;
-        for (let c = 0; c < K; c++) {
-          const e = Math.exp(scratch[c]! - max);
-          scratch[c] = e;
-          s += e;
-        }
-        ll += pWeight[p]! * (max + Math.log(s));
-        for (let c = 0; c < K; c++) T[off + c] = scratch[c]! / s;
-      }
-      accumulate(p);
-    }
-    normalise();
-    return ll;
-  };
-
   let iterations = 0;
   let converged = false;
   let logLikelihood = -Infinity;
   while (iterations < maxIterations) {
-    const ll = iterate();
+    const ll = emPass(em);
     iterations++;
     // Relative change of the likelihood, not of single posteriors: on real data a handful of
     // items drift for hundreds of iterations without ever changing label.
@@ -359,27 +406,37 @@ export function dawidSkene(answers: readonly CategoricalAnswer[], opts: DawidSke
     }
   }
 
-  const labels = new Map<string, string | null>();
-  const posteriors = new Map<string, number[]>();
-  const confidence = new Map<string, number>();
-  for (let i = 0; i < N; i++) {
-    const id = itemIds[i]!;
-    const post: number[] = new Array<number>(K);
+  // Items of one pattern share one posterior array (hence readonly in the result type).
+  const patternPost: (readonly number[])[] = [];
+  const patternLabel: (string | null)[] = [];
+  const patternConf: number[] = [];
+  for (let p = 0; p < P; p++) {
+    const post: number[] = [];
     let best = 0;
     let bestP = -1;
     let second = -1;
     for (let c = 0; c < K; c++) {
-      const p = T[patternOf[i]! * K + c]!;
-      post[c] = p;
-      if (p > bestP) {
+      const q = T[p * K + c]!;
+      post.push(q);
+      if (q > bestP) {
         second = bestP;
-        bestP = p;
+        bestP = q;
         best = c;
-      } else if (p > second) second = p;
+      } else if (q > second) second = q;
     }
-    posteriors.set(id, post);
-    confidence.set(id, bestP);
-    labels.set(id, bestP - second <= TIE_EPSILON ? null : classes[best]!);
+    patternPost.push(post);
+    patternConf.push(bestP);
+    patternLabel.push(bestP - second <= TIE_EPSILON ? null : classes[best]!);
+  }
+  const labels = new Map<string, string | null>();
+  const posteriors = new Map<string, readonly number[]>();
+  const confidence = new Map<string, number>();
+  for (let i = 0; i < N; i++) {
+    const id = itemIds[i]!;
+    const p = patternOf[i]!;
+    labels.set(id, patternLabel[p]!);
+    posteriors.set(id, patternPost[p]!);
+    confidence.set(id, patternConf[p]!);
   }
 
   const workerConfusion = new Map<string, ConfusionMatrix>();
