@@ -117,7 +117,7 @@ describe('the local platform', () => {
     expect(extra.body.error.code).toBe('no_work_available');
 
     // A worker cannot see or submit another worker's assignment; a wrong answer is a 400.
-    const [a0, a1, a2] = claims.map((c) => c.body.assignment.assignmentId as string);
+    const [a0, a1, a2] = claims.map((c) => c.body.assignment.assignmentId as string) as [string, string, string];
     expect((await workers[1]!.call('GET', `/assignments/${a0}`)).status).toBe(404);
     expect((await workers[1]!.call('POST', `/assignments/${a0}/submission`, { answer: { choice: 'yes' } })).status).toBe(403);
     const wrong = await workers[0]!.call('POST', `/assignments/${a0}/submission`, { answer: { choice: 'maybe' } });

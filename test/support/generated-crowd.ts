@@ -34,6 +34,8 @@ export interface BatchOptions {
   /** Class frequencies; uniform when omitted. */
   classPriors?: readonly number[];
   itemPrefix?: string;
+  /** Consecutive items given to the same workers, as a marketplace HIT would; default 1. */
+  itemsPerHit?: number;
 }
 
 export interface GeneratedBatch {
@@ -82,18 +84,24 @@ export function plantWorkers(rng: Random, K: number, mix: WorkerMix, opts: Plant
   return workers;
 }
 
-/** Each item gets `answersPerItem` distinct workers drawn uniformly, answering from their planted rows. */
+/**
+ * Each HIT (`itemsPerHit` consecutive items) gets `answersPerItem` distinct workers drawn
+ * uniformly; every answer is drawn from the worker's planted row for the item's true class.
+ */
 export function generateBatch(rng: Random, workers: readonly PlantedWorker[], classes: readonly string[], opts: BatchOptions): GeneratedBatch {
   const K = classes.length;
   const priors = opts.classPriors ?? new Array<number>(K).fill(1 / K);
   if (opts.answersPerItem > workers.length) throw new RangeError('generateBatch: more answers per item than workers');
   const truth = new Map<string, string>();
   const answers: CategoricalAnswer[] = [];
+  const perHit = opts.itemsPerHit ?? 1;
+  let assigned: PlantedWorker[] = [];
   for (let i = 0; i < opts.items; i++) {
     const itemId = `${opts.itemPrefix ?? 'i'}${i}`;
     const t = sampleIndex(rng, priors);
     truth.set(itemId, classes[t]!);
-    for (const w of shuffled(workers, rng).slice(0, opts.answersPerItem)) {
+    if (i % perHit === 0) assigned = shuffled(workers, rng).slice(0, opts.answersPerItem);
+    for (const w of assigned) {
       answers.push({ itemId, workerId: w.id, label: classes[sampleIndex(rng, w.confusion[t]!)]! });
     }
   }

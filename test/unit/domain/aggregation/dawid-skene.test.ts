@@ -1,8 +1,60 @@
 import { describe, expect, it } from 'vitest';
-import { dawidSkene, type WorkerPrior } from '../../../../shared/domain/aggregation/dawid-skene';
+import { DAWID_SKENE_DEFAULTS, dawidSkene, type CategoricalAnswer, type WorkerPrior } from '../../../../shared/domain/aggregation/dawid-skene';
 import { majorityVote } from '../../../../shared/domain/aggregation/majority-vote';
 import { mulberry32 } from '../../../../shared/domain/aggregation/random';
 import { accuracy, byItem, classNames, generateBatch, generateCrowd, plantWorkers } from '../../../support/generated-crowd';
+
+/**
+ * Textbook Dawid-Skene, written for clarity rather than speed: Maps, one item at a time, no
+ * pattern sharing. The optimised implementation must agree with it to rounding error.
+ */
+function referenceDawidSkene(answers: CategoricalAnswer[], classes: string[], iterations: number, gold = new Map<string, string>()) {
+  const K = classes.length;
+  const items = byItem(answers);
+  const workers = [...new Set(answers.map((a) => a.workerId))];
+  const k = (label: string) => classes.indexOf(label);
+  const T = new Map<string, number[]>();
+  for (const [item, votes] of items) {
+    const g = gold.get(item);
+    const row = new Array<number>(K).fill(0);
+    if (g !== undefined) row[k(g)] = 1;
+    else for (const v of votes) row[k(v.label)]! += 1 / votes.length;
+    T.set(item, row);
+  }
+  let pi = new Map<string, number[][]>();
+  let rho: number[] = [];
+  const mStep = () => {
+    pi = new Map(workers.map((w) => [w, classes.map(() => new Array<number>(K).fill(DAWID_SKENE_DEFAULTS.smoothing))]));
+    for (const a of answers) for (let t = 0; t < K; t++) pi.get(a.workerId)![t]![k(a.label)]! += T.get(a.itemId)![t]!;
+    for (const m of pi.values()) {
+      m.forEach((row, t) => {
+        const z = row.reduce((s, y) => s + y, 0);
+        m[t] = row.map((x) => x / z);
+      });
+    }
+    rho = classes.map((_, c) => [...T.values()].reduce((s, row) => s + row[c]!, DAWID_SKENE_DEFAULTS.classPriorSmoothing));
+    const z = rho.reduce((s, x) => s + x, 0);
+    rho = rho.map((x) => x / z);
+  };
+  mStep();
+  let logLikelihood = Number.NaN;
+  for (let it = 0; it < iterations; it++) {
+    logLikelihood = 0;
+    for (const [item, votes] of items) {
+      const p = rho.map((r, t) => votes.reduce((acc, v) => acc * pi.get(v.workerId)![t]![k(v.label)]!, r));
+      const g = gold.get(item);
+      if (g !== undefined) {
+        logLikelihood += Math.log(p[k(g)]!);
+        continue;
+      }
+      const z = p.reduce((s, x) => s + x, 0);
+      logLikelihood += Math.log(z);
+      T.set(item, p.map((x) => x / z));
+    }
+    mStep();
+  }
+  return { T, pi, rho, logLikelihood };
+}
 
 const mvLabels = (answers: Parameters<typeof byItem>[0]) => new Map([...byItem(answers)].map(([item, votes]) => [item, majorityVote(votes).label]));
 
@@ -66,6 +118,19 @@ describe('dawidSkene on a planted crowd with spammers and adversaries', () => {
   });
 });
 
+describe('dawidSkene against a textbook implementation', () => {
+  it('matches it exactly on HIT-structured data, where many items share an answer pattern', () => {
+    const crowd = generateCrowd({ seed: 17, classes: 3, mix: { good: 6, spammer: 3, adversarial: 1 }, items: 600, answersPerItem: 3, itemsPerHit: 20 });
+    const gold = new Map([...crowd.truth].filter((_, i) => i % 25 === 0));
+    const fast = dawidSkene(crowd.answers, { classes: crowd.classes, gold, maxIterations: 8, tolerance: 0 });
+    const ref = referenceDawidSkene(crowd.answers, crowd.classes, 8, gold);
+    for (const [item, post] of fast.posteriors) post.forEach((p, c) => expect(p).toBeCloseTo(ref.T.get(item)![c]!, 9));
+    for (const [w, m] of fast.workerConfusion) m.forEach((row, t) => row.forEach((p, a) => expect(p).toBeCloseTo(ref.pi.get(w)![t]![a]!, 9)));
+    fast.classPriors.forEach((p, c) => expect(p).toBeCloseTo(ref.rho[c]!, 9));
+    expect(fast.logLikelihood).toBeCloseTo(ref.logLikelihood, 6);
+  });
+});
+
 describe('gold clamping', () => {
   // An adversarial majority: unsupervised EM settles on the flipped labelling, which explains
   // the answers just as well. A few gold items pin down which way round the classes are.
@@ -126,6 +191,13 @@ describe('warm start from stored worker matrices', () => {
     expect(cold.converged && warm.converged).toBe(true);
     expect(warm.iterations).toBeLessThan(cold.iterations / 2);
     expect(accuracy(warm.labels, second.truth)).toBeGreaterThanOrEqual(accuracy(cold.labels, second.truth));
+  });
+
+  it('starts EM from the stored matrices: one warm iteration beats a converged cold run', () => {
+    const initOnly = new Map([...priors].map(([w, p]) => [w, { ...p, strength: 0 }]));
+    const warm = dawidSkene(second.answers, { classes, workerPriors: initOnly, maxIterations: 1 });
+    const cold = dawidSkene(second.answers, { classes });
+    expect(accuracy(warm.labels, second.truth)).toBeGreaterThan(accuracy(cold.labels, second.truth) + 0.02);
   });
 
   it('keeps a strong prior near the stored matrix', () => {
