@@ -1,0 +1,64 @@
+import { Annotations, App, Tags, Validations, type Environment } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { stageConfig, type StageConfig } from './constructs/stage-config';
+import { StatefulStack } from './stacks/stateful-stack';
+import { StatelessStack } from './stacks/stateless-stack';
+
+/**
+ * The environment from the CLI's credentials when there are any (CDK_DEFAULT_ACCOUNT/REGION), else
+ * environment-agnostic: `cdk synth` needs no AWS account.
+ */
+function environment(): Environment | undefined {
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  const region = process.env.CDK_DEFAULT_REGION;
+  return account || region ? { account, region } : undefined;
+}
+
+function flag(value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  return value !== false && value !== 'false';
+}
+
+/**
+ * Builds Tessera into `app`: `-c stage=dev|prod` (default dev) selects the config; the stacks are
+ * `Tessera-<stage>-Stateful` and `Tessera-<stage>-Stateless`. The cdk-nag AWS Solutions checks
+ * run on every synth and fail it on an unacknowledged finding (`-c nag=false` skips them).
+ */
+export function createTessera(app: App): { stateful: StatefulStack; stateless: StatelessStack; config: StageConfig } {
+  const config = stageConfig({ stage: app.node.tryGetContext('stage'), allowedOrigins: app.node.tryGetContext('allowedOrigins') });
+  const env = environment();
+  const prefix = `Tessera-${config.stage}`;
+
+  const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
+    env,
+    config,
+    description: `Tessera (${config.stage}): tables, media bucket, submission queue, user pool`,
+    terminationProtection: config.stage === 'prod',
+  });
+  const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
+    env,
+    config,
+    description: `Tessera (${config.stage}): functions, workflows, HTTP API`,
+    table: stateful.table,
+    idempotencyTable: stateful.idempotencyTable,
+    mediaBucket: stateful.mediaBucket,
+    submissionQueue: stateful.submissionQueue,
+    userPool: stateful.userPool,
+    userPoolClient: stateful.userPoolClient,
+  });
+
+  for (const stack of [stateful, stateless]) {
+    Tags.of(stack).add('app', 'tessera');
+    Tags.of(stack).add('stage', config.stage);
+  }
+  if (config.stage === 'prod' && !config.allowedOriginsConfigured) {
+    Annotations.of(stateful).addWarningV2(
+      'tessera:allowed-origins',
+      `CORS allows only the placeholder ${config.allowedOrigins.join(', ')}: deploy with -c allowedOrigins=https://your.web.app`,
+    );
+  }
+  if (flag(app.node.tryGetContext('nag'), true)) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  }
+  return { stateful, stateless, config };
+}

@@ -1,0 +1,128 @@
+import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { routeList, WORKER_FUNCTIONS, type RouteName } from '../../shared/api/routes';
+import { ENV } from '../../shared/config';
+import { PayoutWorkflow } from '../constructs/payout-workflow';
+import { ReviewWorkflow } from '../constructs/review-workflow';
+import { SUBMISSION_CONSUMER, type StageConfig } from '../constructs/stage-config';
+import { TesseraApi } from '../constructs/tessera-api';
+import { TesseraFunction } from '../constructs/tessera-function';
+
+export interface StatelessStackProps extends StackProps {
+  readonly config: StageConfig;
+  readonly table: ITable;
+  readonly idempotencyTable: ITable;
+  readonly mediaBucket: IBucket;
+  readonly submissionQueue: IQueue;
+  readonly userPool: IUserPool;
+  readonly userPoolClient: IUserPoolClient;
+}
+
+type WorkerName = keyof typeof WORKER_FUNCTIONS;
+
+/** `api/create-project` → `ApiCreateProject`: the construct id of a handler's function. */
+export function constructIdFor(handler: string): string {
+  return handler
+    .split(/[/-]/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+}
+
+/**
+ * The code: one Lambda per route and per worker module, the two workflows and the HTTP API. It can
+ * be destroyed and redeployed at will; the data lives in the stateful stack.
+ */
+export class StatelessStack extends Stack {
+  readonly routeFunctions: Record<RouteName, TesseraFunction>;
+  readonly workerFunctions: Record<WorkerName, TesseraFunction>;
+  readonly reviewWorkflow: ReviewWorkflow;
+  readonly payoutWorkflow: PayoutWorkflow;
+  readonly api: TesseraApi;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    // Imports of the stateful stack's exports: it cannot be deleted, nor a resource this stack uses removed, while this stack uses it.
+    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+    const { config, table, idempotencyTable, mediaBucket, submissionQueue } = props;
+    const functions = new Construct(this, 'Functions');
+
+    // Longer than the 10 s default only where the work needs it (workflow tasks must stay under their 30 s task timeout).
+    const timeouts: Record<string, Duration> = {
+      [WORKER_FUNCTIONS.submissionConsumer]: SUBMISSION_CONSUMER.timeout,
+      [WORKER_FUNCTIONS.payoutPayShard]: Duration.seconds(25),
+      [WORKER_FUNCTIONS.payoutPrepare]: Duration.seconds(25),
+      [WORKER_FUNCTIONS.payoutComplete]: Duration.seconds(25),
+    };
+
+    const make = (handler: string, description: string) =>
+      new TesseraFunction(functions, constructIdFor(handler), { handler, config, description, timeout: timeouts[handler] }).bindSettings(config);
+
+    this.routeFunctions = Object.fromEntries(routeList().map((r) => [r.name, make(r.handler, `${r.method} ${r.path}: ${r.summary}`)])) as Record<
+      RouteName,
+      TesseraFunction
+    >;
+    this.workerFunctions = Object.fromEntries(
+      (Object.entries(WORKER_FUNCTIONS) as [WorkerName, string][]).map(([name, handler]) => [name, make(handler, `Tessera ${handler}`)]),
+    ) as Record<WorkerName, TesseraFunction>;
+    const r = this.routeFunctions;
+    const w = this.workerFunctions;
+
+    // --- Least privilege, one line per function. Every function of the route table and of
+    // WORKER_FUNCTIONS must appear here: a new one fails synth until its access is decided.
+    const access = new Map<TesseraFunction, () => void>();
+    const grant = (fn: TesseraFunction, bind: (fn: TesseraFunction) => void) => access.set(fn, () => bind(fn));
+    const reads = (fn: TesseraFunction) => fn.bindTable(table, 'read');
+    const writes = (fn: TesseraFunction) => fn.bindTable(table, 'readWrite').bindIdempotencyTable(idempotencyTable);
+
+    grant(r.health, (fn) => fn.bindTable(table, 'read').bindBucket(mediaBucket, 'head').bindQueueAttributes(submissionQueue));
+    grant(r.openapi, () => {});
+    for (const fn of [r.createProject, r.addMicrotasks, r.publishProject, r.topUp, r.claimAssignment]) grant(fn, writes);
+    for (const fn of [r.listProjects, r.getProject, r.getResults, r.getAccount, r.listMyAssignments, r.getAssignment, r.getEarnings, r.getPayoutRun]) {
+      grant(fn, reads);
+    }
+    grant(r.submitAnswer, (fn) => writes(fn).bindQueueSend(submissionQueue));
+    grant(r.startPayoutRun, writes); // + start the payout workflow, below
+    grant(w.submissionConsumer, (fn) => fn.bindTable(table, 'readWrite')); // + start the review workflow, below
+    for (const fn of [w.reviewLoad, w.reviewConsensus, w.reviewFinalize, w.reviewFailed, w.payoutPrepare, w.payoutPayShard, w.payoutComplete]) {
+      grant(fn, (f) => f.bindTable(table, 'readWrite'));
+    }
+    for (const fn of [...Object.values(r), ...Object.values(w)]) {
+      const bind = access.get(fn);
+      if (!bind) throw new Error(`No access decided for ${fn.handler}: add it to the grants in stateless-stack.ts`);
+      bind();
+    }
+
+    // --- Workflows.
+    this.reviewWorkflow = new ReviewWorkflow(this, 'ReviewWorkflow', {
+      config,
+      functions: { loadSubmissions: w.reviewLoad, consensus: w.reviewConsensus, finalize: w.reviewFinalize, markFailed: w.reviewFailed },
+    });
+    this.payoutWorkflow = new PayoutWorkflow(this, 'PayoutWorkflow', {
+      config,
+      functions: { prepareRun: w.payoutPrepare, payShard: w.payoutPayShard, completeRun: w.payoutComplete },
+    });
+    w.submissionConsumer.bindStateMachineStart(this.reviewWorkflow.stateMachine, ENV.reviewStateMachineArn);
+    r.startPayoutRun.bindStateMachineStart(this.payoutWorkflow.stateMachine, ENV.payoutStateMachineArn);
+
+    // --- The submission queue feeds the consumer; failed messages are retried one by one.
+    w.submissionConsumer.function.addEventSource(
+      new SqsEventSource(submissionQueue, {
+        batchSize: SUBMISSION_CONSUMER.batchSize,
+        maxBatchingWindow: SUBMISSION_CONSUMER.maxBatchingWindow,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    // --- The HTTP API.
+    this.api = new TesseraApi(this, 'Api', { config, userPool: props.userPool, userPoolClient: props.userPoolClient, functions: r });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'ReviewStateMachineArn', { value: this.reviewWorkflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'PayoutStateMachineArn', { value: this.payoutWorkflow.stateMachine.stateMachineArn });
+  }
+}

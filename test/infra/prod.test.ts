@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { App, type Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTessera } from '../../infra/app';
+import { stageConfig } from '../../infra/constructs/stage-config';
+
+/** The prod stage: what must survive a mistaken delete, and cdk-nag over its stacks. Bundling is skipped. */
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+
+let stacks: ReturnType<typeof createTessera>;
+let stateful: Template;
+let stateless: Template;
+
+beforeAll(() => {
+  const app = new App({
+    context: { ...cdkJson.context, stage: 'prod', allowedOrigins: 'https://app.tessera.test,https://admin.tessera.test', 'aws:cdk:bundling-stacks': [] },
+  });
+  stacks = createTessera(app);
+  app.synth();
+  stateful = Template.fromStack(stacks.stateful);
+  stateless = Template.fromStack(stacks.stateless);
+});
+
+describe('prod stage', () => {
+  it('names the stacks Tessera-prod-*', () => {
+    expect(stacks.stateful.stackName).toBe('Tessera-prod-Stateful');
+    expect(stacks.stateless.stackName).toBe('Tessera-prod-Stateless');
+    expect(stacks.stateful.terminationProtection).toBe(true);
+  });
+
+  it('retains and deletion-protects both tables', () => {
+    const tables = Object.values(stateful.findResources('AWS::DynamoDB::Table'));
+    expect(tables).toHaveLength(2);
+    for (const t of tables) {
+      expect(t.DeletionPolicy).toBe('Retain');
+      expect(t.UpdateReplacePolicy).toBe('Retain');
+      expect(t.Properties.DeletionProtectionEnabled).toBe(true);
+    }
+  });
+
+  it('retains and deletion-protects the user pool, with threat protection on', () => {
+    stateful.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        DeletionProtection: 'ACTIVE',
+        UserPoolTier: 'PLUS',
+        UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      }),
+    });
+  });
+
+  it('retains the buckets and never auto-deletes their objects', () => {
+    for (const b of Object.values(stateful.findResources('AWS::S3::Bucket'))) expect(b.DeletionPolicy).toBe('Retain');
+    expect(Object.keys(stateful.findResources('Custom::S3AutoDeleteObjects'))).toEqual([]);
+    stateful.resourceCountIs('AWS::Lambda::Function', 0);
+  });
+
+  it('allows only the configured origins', () => {
+    const origins = ['https://app.tessera.test', 'https://admin.tessera.test'];
+    stateful.hasResourceProperties('AWS::S3::Bucket', { CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: origins })] } });
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.objectLike({ AllowOrigins: origins }) });
+  });
+
+  it('keeps logs for a year and throttles at the prod rate', () => {
+    for (const [id, lg] of Object.entries(stateless.findResources('AWS::Logs::LogGroup'))) expect(lg.Properties.RetentionInDays, id).toBe(365);
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 } });
+  });
+});
+
+describe('stage config', () => {
+  it('defaults to dev and rejects an unknown stage', () => {
+    expect(stageConfig({}).stage).toBe('dev');
+    expect(() => stageConfig({ stage: 'staging' })).toThrow(/Unknown stage/);
+  });
+
+  it('reads allowedOrigins as a list or a JSON array', () => {
+    expect(stageConfig({ stage: 'prod', allowedOrigins: '["https://a.test"]' }).allowedOrigins).toEqual(['https://a.test']);
+    expect(stageConfig({ stage: 'prod', allowedOrigins: 'https://a.test, https://b.test' }).allowedOrigins).toEqual(['https://a.test', 'https://b.test']);
+    expect(stageConfig({ stage: 'prod' }).allowedOriginsConfigured).toBe(false);
+  });
+});
+
+describe('cdk-nag AwsSolutions (prod)', () => {
+  const findings = (stack: Stack) =>
+    new AwsSolutionsChecks()
+      .validateScope(stack)
+      .violations.flatMap((v) => v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`));
+
+  it('has no unacknowledged error or warning in either stack', () => {
+    expect(findings(stacks.stateful)).toEqual([]);
+    expect(findings(stacks.stateless)).toEqual([]);
+  });
+
+  it('leaves no AwsSolutions annotation on either stack', () => {
+    for (const stack of [stacks.stateful, stacks.stateless]) {
+      expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
+    }
+  });
+});

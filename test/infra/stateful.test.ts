@@ -1,0 +1,201 @@
+import { readFileSync } from 'node:fs';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTessera } from '../../infra/app';
+import { SUBMISSION_CONSUMER } from '../../infra/constructs/stage-config';
+import { IDEMPOTENCY_TABLE, MAIN_TABLE } from '../../shared/adapters/dynamodb/table-design';
+import { GROUPS } from '../../shared/api/routes';
+
+/**
+ * The stateful stack of the dev stage, and cdk-nag over both dev stacks. Lambda bundling is
+ * skipped here (`aws:cdk:bundling-stacks: []`): stateless.test.ts bundles for real.
+ */
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+
+let stacks: ReturnType<typeof createTessera>;
+let template: Template;
+
+beforeAll(() => {
+  const app = new App({ context: { ...cdkJson.context, stage: 'dev', 'aws:cdk:bundling-stacks': [] } });
+  stacks = createTessera(app);
+  app.synth();
+  template = Template.fromStack(stacks.stateful);
+});
+
+describe('stack layout', () => {
+  it('names the stacks by stage and keeps stateful and stateless apart', () => {
+    expect(stacks.stateful.stackName).toBe('Tessera-dev-Stateful');
+    expect(stacks.stateless.stackName).toBe('Tessera-dev-Stateless');
+    expect(stacks.stateless.dependencies).toContain(stacks.stateful);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
+  });
+});
+
+describe('main table', () => {
+  it('has the key schema, the GSIs and the TTL of MAIN_TABLE', () => {
+    const gsis = MAIN_TABLE.indexes.map((i) => ({
+      IndexName: i.indexName,
+      KeySchema: [
+        { AttributeName: i.partitionKey, KeyType: 'HASH' },
+        { AttributeName: i.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    }));
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: MAIN_TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: MAIN_TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: gsis,
+      AttributeDefinitions: Match.arrayWith([{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'gsi2sk', AttributeType: 'S' }]),
+      TimeToLiveSpecification: { AttributeName: MAIN_TABLE.timeToLiveAttribute, Enabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      DeletionProtectionEnabled: false,
+    });
+  });
+
+  it('is destroyed with the dev stack', () => {
+    const [table] = Object.values(template.findResources('AWS::DynamoDB::Table', { Properties: { GlobalSecondaryIndexes: Match.anyValue() } }));
+    expect(table?.DeletionPolicy).toBe('Delete');
+  });
+});
+
+describe('idempotency table', () => {
+  it('is keyed by id with the Powertools expiration TTL, PITR and encryption', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_TABLE.timeToLiveAttribute, Enabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    template.resourceCountIs('AWS::DynamoDB::Table', 2);
+  });
+});
+
+describe('media bucket', () => {
+  const mediaBucket = () => {
+    const found = template.findResources('AWS::S3::Bucket', { Properties: { CorsConfiguration: Match.anyValue() } });
+    const [id, bucket] = Object.entries(found)[0]!;
+    return { id, props: bucket.Properties as Record<string, unknown> };
+  };
+
+  it('blocks every kind of public access and encrypts with SSE-S3, like every bucket here', () => {
+    const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
+    expect(buckets).toHaveLength(2);
+    for (const b of buckets) {
+      expect(b.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(b.Properties.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    }
+  });
+
+  it('denies every request without TLS, on every bucket', () => {
+    const policies = Object.values(template.findResources('AWS::S3::BucketPolicy'));
+    expect(policies).toHaveLength(2);
+    for (const p of policies) {
+      expect(p.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Principal: { AWS: '*' } }),
+        ]),
+      );
+    }
+  });
+
+  it('is versioned, allows browser uploads, aborts stale multipart uploads and logs access to the log bucket', () => {
+    const { props } = mediaBucket();
+    expect(props.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(props.CorsConfiguration).toEqual({
+      CorsRules: [expect.objectContaining({ AllowedMethods: expect.arrayContaining(['PUT', 'POST', 'GET']), AllowedOrigins: ['*'] })],
+    });
+    expect((props.LifecycleConfiguration as { Rules: unknown[] }).Rules).toEqual(
+      expect.arrayContaining([expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' })]),
+    );
+    const logBucketId = Object.keys(template.findResources('AWS::S3::Bucket', { Properties: { CorsConfiguration: Match.absent() } }))[0];
+    expect(props.LoggingConfiguration).toEqual(expect.objectContaining({ DestinationBucketName: { Ref: logBucketId } }));
+  });
+});
+
+describe('submission queue', () => {
+  it('sends a message to the DLQ after five receives and waits longer than six consumer timeouts', () => {
+    const dlqId = Object.keys(template.findResources('AWS::SQS::Queue', { Properties: { RedrivePolicy: Match.absent() } }))[0];
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 },
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: Match.anyValue(),
+    });
+    const [queue] = Object.values(template.findResources('AWS::SQS::Queue', { Properties: { RedrivePolicy: Match.anyValue() } }));
+    expect(queue?.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * SUBMISSION_CONSUMER.timeout.toSeconds());
+  });
+
+  it('encrypts both queues and denies them to requests without TLS', () => {
+    for (const q of Object.values(template.findResources('AWS::SQS::Queue'))) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    expect(policies).toHaveLength(2);
+    for (const p of policies) {
+      expect(p.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([expect.objectContaining({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      );
+    }
+  });
+});
+
+describe('user pool', () => {
+  it('has one group per entry of GROUPS', () => {
+    const names = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName);
+    expect(names.sort()).toEqual([...GROUPS].sort());
+  });
+
+  it('lets the crowd sign itself up with a verified email and a strong password', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      UsernameAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+      Policies: {
+        PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true },
+      },
+      Schema: Match.arrayWith([{ Name: 'org_id', AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: Match.anyValue() }]),
+      MfaConfiguration: 'OPTIONAL',
+    });
+  });
+
+  it('has a public web client with password and SRP flows that hides whether a user exists', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+  });
+
+  it('never lets a user write their own custom:org_id', () => {
+    const [client] = Object.values(template.findResources('AWS::Cognito::UserPoolClient'));
+    expect(client?.Properties.ReadAttributes).toContain('custom:org_id');
+    expect(client?.Properties.WriteAttributes).not.toContain('custom:org_id');
+  });
+});
+
+describe('cdk-nag AwsSolutions (dev)', () => {
+  // cdk-nag v3 is a policy-validation plugin: findings are returned by validateScope (and fail `cdk synth`), not added as annotations.
+  const findings = (stack: Stack) =>
+    new AwsSolutionsChecks()
+      .validateScope(stack)
+      .violations.flatMap((v) => v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`));
+
+  it('has no unacknowledged error or warning in either stack', () => {
+    expect(findings(stacks.stateful)).toEqual([]);
+    expect(findings(stacks.stateless)).toEqual([]);
+  });
+
+  it('leaves no AwsSolutions annotation and no warning at all on either stack', () => {
+    for (const stack of [stacks.stateful, stacks.stateless]) {
+      const annotations = Annotations.fromStack(stack);
+      expect(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
+      expect(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
+      expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
+    }
+  });
+});

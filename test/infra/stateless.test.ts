@@ -1,0 +1,388 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTessera } from '../../infra/app';
+import { LAMBDA_RUNTIME } from '../../infra/constructs/tessera-function';
+import { RETRYABLE_ERRORS } from '../../infra/constructs/workflow-task';
+import { routeList, WORKER_FUNCTIONS } from '../../shared/api/routes';
+import { ENV } from '../../shared/config';
+
+/**
+ * The stateless stack of the dev stage, synthesized once with every Lambda bundled by the local
+ * esbuild (no Docker), and the bundles themselves.
+ */
+type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, unknown>; DeletionPolicy?: string };
+type State = { Type: string; Resource?: string; Retry?: any[]; Catch?: any[]; TimeoutSeconds?: number; QueryLanguage?: string; [k: string]: any };
+
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+let stacks: ReturnType<typeof createTessera>;
+let assembly: CloudAssembly;
+let template: Template;
+let resources: Record<string, Resource>;
+let statefulQueueVisibility: number;
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const functionsByHandler = () => new Map(ofType('AWS::Lambda::Function').map(([id, r]) => [r.Metadata?.['tessera:handler'] as string, { id, r }]));
+
+/** IAM actions and resources granted to a function's role, from every policy attached to it. */
+function grantsOf(fnId: string): { actions: string[]; statements: { Action: string | string[]; Resource: unknown }[] } {
+  const roleId = resources[fnId]!.Properties.Role['Fn::GetAtt'][0];
+  const statements = ofType('AWS::IAM::Policy')
+    .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+  return { statements, actions: statements.flatMap((s) => [s.Action].flat()) };
+}
+
+/** A DefinitionString with its tokens replaced by `ref:<logicalId>` placeholders, parsed. */
+function definitionOf(def: unknown): { StartAt: string; States: Record<string, State>; QueryLanguage?: string } {
+  const placeholder = (part: unknown): string => {
+    if (typeof part === 'string') return part;
+    const p = part as { 'Fn::GetAtt'?: [string, string]; Ref?: string };
+    return `ref:${p['Fn::GetAtt']?.[0] ?? p.Ref ?? 'unknown'}`;
+  };
+  const text = typeof def === 'string' ? def : (def as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map(placeholder).join('');
+  return JSON.parse(text);
+}
+
+/** Every state, including those inside Map item processors and Parallel branches. */
+function allStates(states: Record<string, State>): [string, State][] {
+  return Object.entries(states).flatMap(([name, s]) => [
+    [name, s] as [string, State],
+    ...(s.ItemProcessor ? allStates(s.ItemProcessor.States) : []),
+    ...(s.Iterator ? allStates(s.Iterator.States) : []),
+    ...((s.Branches ?? []) as { States: Record<string, State> }[]).flatMap((b) => allStates(b.States)),
+  ]);
+}
+
+function stateMachine(workflow: string) {
+  const [id, sm] = ofType('AWS::StepFunctions::StateMachine').find(([, r]) => r.Metadata?.['tessera:workflow'] === workflow)!;
+  return { id, sm, definition: definitionOf(sm.Properties.DefinitionString) };
+}
+
+const handlerOfRef = (resource: string | undefined) => {
+  const id = resource?.replace(/^ref:/, '');
+  return resources[id ?? '']?.Metadata?.['tessera:handler'];
+};
+
+beforeAll(() => {
+  // Asset metadata (as the CLI adds it) tells where each function's bundle is in the assembly.
+  const app = new App({ context: { ...cdkJson.context, stage: 'dev', 'aws:cdk:enable-asset-metadata': true } });
+  stacks = createTessera(app);
+  assembly = app.synth();
+  template = Template.fromStack(stacks.stateless);
+  resources = template.toJSON().Resources;
+  const queues = Template.fromStack(stacks.stateful).findResources('AWS::SQS::Queue');
+  statefulQueueVisibility = Math.max(...Object.values(queues).map((q) => q.Properties.VisibilityTimeout ?? 30));
+});
+
+describe('functions', () => {
+  const expected = [...routeList().map((r) => r.handler), ...Object.values(WORKER_FUNCTIONS)];
+
+  it('has exactly one function per route and per worker module, tagged with its handler', () => {
+    const fns = ofType('AWS::Lambda::Function');
+    expect(fns.map(([, r]) => r.Metadata?.['tessera:handler']).sort()).toEqual([...expected].sort());
+  });
+
+  it('runs every function on the latest Node.js runtime, arm64, traced, with the house defaults', () => {
+    expect(LAMBDA_RUNTIME.name).toMatch(/^nodejs2[24]\.x$/);
+    for (const [id, { Properties: p }] of ofType('AWS::Lambda::Function')) {
+      expect(p.Runtime, id).toBe(LAMBDA_RUNTIME.name);
+      expect(p.Architectures, id).toEqual(['arm64']);
+      expect(p.TracingConfig, id).toEqual({ Mode: 'Active' });
+      expect(p.MemorySize, id).toBe(512);
+      expect(p.Handler, id).toBe('index.handler');
+      expect(p.Environment.Variables, id).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'tessera', NODE_OPTIONS: '--enable-source-maps' });
+    }
+  });
+
+  it('gives every function its own log group with a retention', () => {
+    for (const [id, { Properties: p }] of ofType('AWS::Lambda::Function')) {
+      const logGroup = resources[p.LoggingConfig?.LogGroup?.Ref];
+      expect(logGroup?.Type, id).toBe('AWS::Logs::LogGroup');
+      expect(logGroup?.Properties.RetentionInDays, id).toBe(30);
+    }
+  });
+
+  it('uses no AWS managed policy on any role', () => {
+    for (const [id, role] of ofType('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+  });
+
+  it('bundles each handler as ESM from functions/<handler>.ts', () => {
+    for (const [handler, { r }] of functionsByHandler()) {
+      const assetDir = join(assembly.directory, r.Metadata?.['aws:asset:path'] as string);
+      const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+      expect(code.startsWith("import { createRequire } from 'module'"), handler).toBe(true);
+      expect(readFileSync(join(assetDir, 'index.mjs.map'), 'utf8')).toContain(`functions/${handler}.ts`);
+    }
+  });
+});
+
+describe('bundles', () => {
+  // Loads every bundle the way Lambda would, with only @aws-sdk/* left to resolve from node_modules.
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tessera-bundles-'));
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('imports every bundle in a plain Node.js process and finds an exported handler function', () => {
+    const files: Record<string, string> = {};
+    for (const [handler, { r }] of functionsByHandler()) {
+      const target = join(dir, handler.replace('/', '__'));
+      mkdirSync(target);
+      for (const file of ['index.mjs', 'index.mjs.map']) copyFileSync(join(assembly.directory, r.Metadata?.['aws:asset:path'] as string, file), join(target, file));
+      files[handler] = pathToFileURL(join(target, 'index.mjs')).href;
+    }
+    const script = `
+      const files = ${JSON.stringify(files)};
+      const out = {};
+      for (const [h, url] of Object.entries(files)) {
+        try { out[h] = typeof (await import(url)).handler; } catch (e) { out[h] = 'error: ' + e.message; }
+      }
+      console.log(JSON.stringify(out));`;
+    const result = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, AWS_REGION: 'eu-west-1' } }));
+    expect(result).toEqual(Object.fromEntries(Object.keys(files).map((h) => [h, 'function'])));
+  });
+});
+
+describe('least privilege', () => {
+  const envOf = (handler: string) => {
+    const { r } = functionsByHandler().get(handler)!;
+    const { POWERTOOLS_SERVICE_NAME: _s, NODE_OPTIONS: _n, ...rest } = r.Properties.Environment.Variables as Record<string, unknown>;
+    return Object.keys(rest).sort();
+  };
+  const settings = [ENV.minPayoutMinor, ENV.platformFeeBasisPoints];
+  const table = [ENV.tableName];
+  const writer = [ENV.tableName, ENV.idempotencyTableName];
+  const expectedEnv: Record<string, string[]> = {
+    'api/health': [...table, ENV.mediaBucket, ENV.submissionQueueUrl],
+    'api/openapi': [],
+    'api/submit-answer': [...writer, ENV.submissionQueueUrl],
+    'api/start-payout-run': [...writer, ENV.payoutStateMachineArn],
+    'queue/submission-consumer': [...table, ENV.reviewStateMachineArn],
+  };
+  for (const h of ['api/create-project', 'api/add-microtasks', 'api/publish-project', 'api/top-up', 'api/claim-assignment']) expectedEnv[h] = writer;
+  for (const h of ['api/list-projects', 'api/get-project', 'api/get-results', 'api/get-account', 'api/list-my-assignments', 'api/get-assignment', 'api/get-earnings', 'api/get-payout-run']) {
+    expectedEnv[h] = table;
+  }
+  for (const h of Object.values(WORKER_FUNCTIONS).filter((h) => h.startsWith('review/') || h.startsWith('payout/'))) expectedEnv[h] = table;
+
+  it('decides the access of every function', () => {
+    expect(Object.keys(expectedEnv).sort()).toEqual([...functionsByHandler().keys()].sort());
+  });
+
+  it('sets exactly the environment each function needs', () => {
+    for (const [handler, env] of Object.entries(expectedEnv)) expect(envOf(handler), handler).toEqual([...env, ...settings].sort());
+  });
+
+  it('grants writes only to the functions that write', () => {
+    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    for (const [handler, { id }] of functionsByHandler()) {
+      const { actions } = grantsOf(id);
+      const writesMain = expectedEnv[handler]!.includes(ENV.idempotencyTableName) || handler.startsWith('review/') || handler.startsWith('payout/') || handler.startsWith('queue/');
+      if (!writesMain && handler !== 'api/openapi') {
+        expect(actions.filter((a) => writes.includes(a)), handler).toEqual([]);
+        expect(actions, handler).toContain('dynamodb:Query');
+      }
+      expect(actions.some((a) => a.includes('*')), `${handler}: ${actions.join(', ')}`).toBe(false);
+      expect(actions, handler).not.toContain('dynamodb:Scan');
+    }
+  });
+
+  it('gives api/openapi nothing but its logs and traces', () => {
+    const { actions } = grantsOf(functionsByHandler().get('api/openapi')!.id);
+    expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
+  it('lets only api/submit-answer send to the queue and only the starters start a workflow', () => {
+    for (const [handler, { id }] of functionsByHandler()) {
+      const { actions, statements } = grantsOf(id);
+      expect(actions.includes('sqs:SendMessage'), handler).toBe(handler === 'api/submit-answer');
+      const starts = statements.filter((s) => [s.Action].flat().includes('states:StartExecution')).map((s) => (s.Resource as { Ref: string }).Ref);
+      const expectedStart = { 'queue/submission-consumer': stateMachine('review').id, 'api/start-payout-run': stateMachine('payout').id }[handler];
+      expect(starts, handler).toEqual(expectedStart ? [expectedStart] : []);
+    }
+  });
+
+  it('names the GSIs instead of granting index/*', () => {
+    const { statements } = grantsOf(functionsByHandler().get('api/get-project')!.id);
+    expect(JSON.stringify(statements)).toContain('/index/gsi1');
+    expect(JSON.stringify(statements)).toContain('/index/gsi2');
+    expect(JSON.stringify(statements)).not.toContain('/index/*');
+  });
+});
+
+describe('submission consumer', () => {
+  it('reads the queue in batches of 10 with partial batch failures', () => {
+    const consumer = functionsByHandler().get(WORKER_FUNCTIONS.submissionConsumer)!;
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: consumer.id },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+    });
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+  });
+
+  it('times out well within the queue visibility timeout', () => {
+    const consumer = functionsByHandler().get(WORKER_FUNCTIONS.submissionConsumer)!;
+    expect(statefulQueueVisibility).toBeGreaterThanOrEqual(6 * consumer.r.Properties.Timeout);
+  });
+});
+
+describe('HTTP API', () => {
+  const routes = () => ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+
+  it('has one route per route table entry and nothing else', () => {
+    expect(routes().map((r) => r.RouteKey).sort()).toEqual(routeList().map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('protects every non-public route with the Cognito JWT authorizer and leaves the public ones open', () => {
+    const [authorizerId] = ofType('AWS::ApiGatewayV2::Authorizer')[0]!;
+    for (const route of routeList()) {
+      const r = routes().find((x) => x.RouteKey === `${route.method} ${route.path}`)!;
+      if (route.auth === 'public') {
+        expect(r.AuthorizationType, route.name).toBe('NONE');
+        expect(r.AuthorizerId, route.name).toBeUndefined();
+      } else {
+        expect(r.AuthorizationType, route.name).toBe('JWT');
+        expect(r.AuthorizerId, route.name).toEqual({ Ref: authorizerId });
+      }
+    }
+  });
+
+  it('sends each route to its own function', () => {
+    const fns = functionsByHandler();
+    for (const route of routeList()) {
+      const r = routes().find((x) => x.RouteKey === `${route.method} ${route.path}`)!;
+      const integration = resources[r.Target['Fn::Join'][1][1].Ref]!;
+      expect(integration.Properties.IntegrationUri['Fn::GetAtt'][0], route.name).toBe(fns.get(route.handler)!.id);
+      expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
+    }
+  });
+
+  it('checks tokens of the web client issued by the user pool', () => {
+    const [, authorizer] = ofType('AWS::ApiGatewayV2::Authorizer')[0]!;
+    expect(authorizer.Properties.AuthorizerType).toBe('JWT');
+    expect(authorizer.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
+    const cfg = authorizer.Properties.JwtConfiguration;
+    expect(JSON.stringify(cfg.Audience)).toMatch(/UserPoolWebClient/);
+    const issuer = JSON.stringify(cfg.Issuer);
+    expect(issuer).toContain('https://cognito-idp.');
+    expect(issuer).toContain('.amazonaws.com/');
+    expect(issuer).toMatch(/ExportsOutputRefUserPool/);
+  });
+
+  it('throttles the default stage and writes JSON access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0]!;
+    const logs = stage.Properties.AccessLogSettings;
+    expect(resources[logs.DestinationArn['Fn::GetAtt'][0]]?.Properties.RetentionInDays).toBe(30);
+    expect(JSON.parse(logs.Format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' });
+  });
+
+  it('answers CORS preflights', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: { AllowOrigins: ['*'], AllowHeaders: ['authorization', 'content-type', 'idempotency-key'] },
+    });
+  });
+});
+
+describe('workflows', () => {
+  for (const workflow of ['review', 'payout']) {
+    it(`${workflow}: Standard, JSONPath, traced, logging errors, with retries, catches and timeouts on every task`, () => {
+      const { sm, definition } = stateMachine(workflow);
+      expect(sm.Properties.StateMachineType).toBe('STANDARD');
+      expect(sm.Properties.TracingConfiguration).toEqual({ Enabled: true });
+      expect(sm.Properties.LoggingConfiguration.Level).toBe('ERROR');
+      expect(resources[sm.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0]]?.Properties.RetentionInDays).toBe(30);
+      expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+      const states = allStates(definition.States);
+      const tasks = states.filter(([, s]) => s.Type === 'Task');
+      expect(tasks.length).toBeGreaterThan(0);
+      for (const [, s] of states) expect(s.QueryLanguage ?? 'JSONPath').not.toBe('JSONata');
+      for (const [name, task] of tasks) {
+        expect(task.TimeoutSeconds, name).toBe(30);
+        expect(task.ResultPath ?? '$', name).toBe('$'); // the whole result becomes the next state ("$" is the default)
+        expect(task.Resource, name).toMatch(/^ref:/); // payloadResponseOnly: the function ARN itself
+        expect(task.Retry, name).toEqual([expect.objectContaining({ ErrorEquals: [...RETRYABLE_ERRORS], MaxAttempts: 3, BackoffRate: 2 })]);
+        expect(task.Catch, name).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], ResultPath: '$.error' })]);
+      }
+    });
+  }
+
+  it('review: LoadSubmissions → Consensus → Finalize → Succeed, failures through MarkReviewFailed to a Fail state', () => {
+    const { definition: d } = stateMachine('review');
+    const s = d.States;
+    expect(d.StartAt).toBe('LoadSubmissions');
+    expect(s.LoadSubmissions!.Next).toBe('Consensus');
+    expect(s.Consensus!.Next).toBe('Finalize');
+    expect(s[s.Finalize!.Next]!.Type).toBe('Succeed');
+    for (const name of ['LoadSubmissions', 'Consensus', 'Finalize']) expect(s[name]!.Catch![0].Next, name).toBe('MarkReviewFailed');
+    expect(s[s.MarkReviewFailed!.Next]!.Type).toBe('Fail');
+    expect(s[s.MarkReviewFailed!.Catch![0].Next]!.Type).toBe('Fail');
+    expect(handlerOfRef(s.LoadSubmissions!.Resource)).toBe(WORKER_FUNCTIONS.reviewLoad);
+    expect(handlerOfRef(s.Consensus!.Resource)).toBe(WORKER_FUNCTIONS.reviewConsensus);
+    expect(handlerOfRef(s.Finalize!.Resource)).toBe(WORKER_FUNCTIONS.reviewFinalize);
+    expect(handlerOfRef(s.MarkReviewFailed!.Resource)).toBe(WORKER_FUNCTIONS.reviewFailed);
+  });
+
+  it('payout: PreparePayoutRun → PayShards (Map ≤ 4, PayShard looping until done) → CompletePayoutRun → Succeed', () => {
+    const { definition: d } = stateMachine('payout');
+    const s = d.States;
+    expect(d.StartAt).toBe('PreparePayoutRun');
+    expect(handlerOfRef(s.PreparePayoutRun!.Resource)).toBe(WORKER_FUNCTIONS.payoutPrepare);
+    const map = s[s.PreparePayoutRun!.Next]!;
+    expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.shards', MaxConcurrency: 4, ResultPath: '$.shardResults' });
+    expect(map.Catch![0]).toMatchObject({ ErrorEquals: ['States.ALL'] });
+    const inner = map.ItemProcessor.States as Record<string, State>;
+    const payShard = inner[map.ItemProcessor.StartAt]!;
+    expect(handlerOfRef(payShard.Resource)).toBe(WORKER_FUNCTIONS.payoutPayShard);
+    const choice = inner[payShard.Next]!;
+    expect(choice.Type).toBe('Choice');
+    expect(choice.Choices).toEqual(expect.arrayContaining([{ Variable: '$.done', BooleanEquals: false, Next: map.ItemProcessor.StartAt }]));
+    const complete = s[map.Next]!;
+    expect(handlerOfRef(complete.Resource)).toBe(WORKER_FUNCTIONS.payoutComplete);
+    expect(s[complete.Next]!.Type).toBe('Succeed');
+  });
+
+  it('lets the state machines invoke only their own functions', () => {
+    for (const [workflow, handlers] of [
+      ['review', ['review/load-submissions', 'review/consensus', 'review/finalize', 'review/mark-failed']],
+      ['payout', ['payout/prepare-run', 'payout/pay-shard', 'payout/complete-run']],
+    ] as const) {
+      const { sm } = stateMachine(workflow);
+      const roleId = sm.Properties.RoleArn['Fn::GetAtt'][0];
+      const invoked = ofType('AWS::IAM::Policy')
+        .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+        .filter((st) => [st.Action].flat().includes('lambda:InvokeFunction'))
+        .flatMap((st) => [st.Resource].flat())
+        .map((res) => resources[(res['Fn::GetAtt']?.[0] ?? res['Fn::Join'][1][0]['Fn::GetAtt'][0]) as string]?.Metadata?.['tessera:handler']);
+      expect([...new Set(invoked)].sort(), workflow).toEqual([...handlers].sort());
+    }
+  });
+
+  it('starts the payout run every Monday at 06:00 UTC with a schedule trigger', () => {
+    const { id } = stateMachine('payout');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 6 ? * MON *)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { Ref: id }, Input: JSON.stringify({ trigger: 'schedule' }) })],
+    });
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { payoutAmount, summarize, type Payout } from '../../../shared/domain/payouts/payouts';
+
+const payout = (workerId: string, amountMinor: number, status: Payout['status'], failureReason?: string): Payout => ({
+  runId: 'run_1',
+  workerId,
+  amountMinor,
+  currency: 'EUR',
+  status,
+  shard: 0,
+  ...(failureReason ? { failureReason } : {}),
+  createdAt: '2025-01-01T00:00:00.000Z',
+  updatedAt: '2025-01-01T00:00:00.000Z',
+});
+
+describe('payoutAmount', () => {
+  it('pays the whole balance once it reaches the minimum', () => {
+    expect(payoutAmount(1000, 1000)).toBe(1000);
+    expect(payoutAmount(1234, 1000)).toBe(1234);
+  });
+
+  it('pays nothing below the minimum', () => {
+    expect(payoutAmount(999, 1000)).toBe(0);
+  });
+
+  it('pays nothing for an empty or negative balance, even with a zero minimum', () => {
+    expect(payoutAmount(0, 0)).toBe(0);
+    expect(payoutAmount(-5, 0)).toBe(0);
+    expect(payoutAmount(1, 0)).toBe(1);
+  });
+});
+
+describe('summarize', () => {
+  it('counts paid and failed payouts and sums only what was paid', () => {
+    const r = summarize([payout('a', 1000, 'paid'), payout('b', 2500, 'paid'), payout('c', 700, 'failed', 'account closed'), payout('d', 400, 'failed'), payout('e', 999, 'started')]);
+    expect(r).toEqual({
+      paid: 2,
+      failed: 2,
+      paidMinor: 3500,
+      failures: [
+        { workerId: 'c', reason: 'account closed' },
+        { workerId: 'd', reason: 'unknown' },
+      ],
+    });
+  });
+
+  it('is empty for no payouts', () => {
+    expect(summarize([])).toEqual({ paid: 0, failed: 0, paidMinor: 0, failures: [] });
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../../shared/domain/errors';
+import {
+  assertMicrotasksCanBeAdded,
+  assertTransition,
+  costPerAssignment,
+  createProject,
+  PROJECT_STATUSES,
+  type NewProject,
+  type Project,
+  type ProjectStatus,
+} from '../../../shared/domain/marketplace/project';
+
+const input: NewProject = {
+  title: 'Cats or dogs',
+  description: '',
+  instructions: '',
+  answerSpec: {
+    type: 'single_choice',
+    question: 'Which animal?',
+    options: [
+      { value: 'cat', label: 'Cat' },
+      { value: 'dog', label: 'Dog' },
+    ],
+  },
+  rewardMinor: 15,
+  currency: 'EUR',
+  redundancy: 3,
+  assignmentDurationSeconds: 600,
+};
+const ids = { projectId: 'prj_1', orgId: 'org1', now: '2025-01-01T00:00:00.000Z', feeBasisPoints: 1000 };
+const withStatus = (status: ProjectStatus): Project => ({ ...createProject(input, ids), status });
+
+const ALLOWED: [ProjectStatus, ProjectStatus][] = [
+  ['draft', 'published'],
+  ['draft', 'cancelled'],
+  ['published', 'paused'],
+  ['published', 'completed'],
+  ['published', 'cancelled'],
+  ['published', 'expired'],
+  ['paused', 'published'],
+  ['paused', 'cancelled'],
+  ['paused', 'expired'],
+];
+const isAllowed = (from: ProjectStatus, to: ProjectStatus) => ALLOWED.some(([f, t]) => f === from && t === to);
+const REFUSED = PROJECT_STATUSES.flatMap((from) => PROJECT_STATUSES.filter((to) => !isAllowed(from, to)).map((to) => [from, to] as [ProjectStatus, ProjectStatus]));
+
+describe('createProject', () => {
+  it('starts a draft with no microtasks and the platform fee', () => {
+    const p = createProject(input, ids);
+    expect(p).toMatchObject({ projectId: 'prj_1', orgId: 'org1', status: 'draft', microtaskCount: 0, feeBasisPoints: 1000, createdAt: ids.now, updatedAt: ids.now });
+    expect(p.publishedAt).toBeUndefined();
+  });
+
+  it('rejects duplicate option values', () => {
+    const dup: NewProject = {
+      ...input,
+      answerSpec: { ...input.answerSpec, options: [{ value: 'cat', label: 'Cat' }, { value: 'dog', label: 'Dog' }, { value: 'cat', label: 'Kitty' }] },
+    };
+    try {
+      createProject(dup, ids);
+      expect.unreachable('duplicate options accepted');
+    } catch (e) {
+      expect(e).toBeInstanceOf(DomainError);
+      expect((e as DomainError).kind).toBe('validation');
+      expect((e as DomainError).details).toEqual({ issues: [{ path: 'answerSpec.options', message: 'duplicate value "cat"' }] });
+    }
+  });
+});
+
+describe('project lifecycle', () => {
+  it.each(ALLOWED)('allows %s → %s', (from, to) => {
+    expect(() => assertTransition(withStatus(from), to)).not.toThrow();
+  });
+
+  it.each(REFUSED)('refuses %s → %s as a conflict', (from, to) => {
+    try {
+      assertTransition(withStatus(from), to);
+      expect.unreachable(`${from} → ${to} was allowed`);
+    } catch (e) {
+      expect(e).toBeInstanceOf(DomainError);
+      expect((e as DomainError).kind).toBe('conflict');
+      expect((e as DomainError).code).toBe('invalid_project_transition');
+      expect((e as DomainError).details).toMatchObject({ from, to });
+    }
+  });
+
+  it('covers every pair of statuses', () => {
+    expect(ALLOWED.length + REFUSED.length).toBe(PROJECT_STATUSES.length ** 2);
+  });
+
+  it('takes microtasks only while draft, published or paused', () => {
+    for (const s of ['draft', 'published', 'paused'] as const) expect(() => assertMicrotasksCanBeAdded(withStatus(s))).not.toThrow();
+    for (const s of ['completed', 'cancelled', 'expired'] as const) {
+      expect(() => assertMicrotasksCanBeAdded(withStatus(s))).toThrow(expect.objectContaining({ kind: 'conflict', code: 'project_closed' }));
+    }
+  });
+});
+
+describe('costPerAssignment', () => {
+  it('adds the rounded fee to the reward', () => {
+    expect(costPerAssignment({ rewardMinor: 15, feeBasisPoints: 1000 })).toEqual({ rewardMinor: 15, feeMinor: 2, totalMinor: 17 });
+    expect(costPerAssignment({ rewardMinor: 14, feeBasisPoints: 1000 })).toEqual({ rewardMinor: 14, feeMinor: 1, totalMinor: 15 });
+  });
+});
