@@ -238,7 +238,7 @@ describe('submissions and decisions', () => {
     await expect(deps.marketplace.submit(submitted, now)).rejects.toMatchObject({ code: 'assignment_not_open' });
     expect((await deps.marketplace.getMicrotask(microtaskIds[0]!, true))!.submittedCount).toBe(1);
 
-    const accounts = [Accounts.clientEscrow(orgId), Accounts.workerAvailable('good-worker'), Accounts.platformFees];
+    const accounts = [Accounts.clientEscrow(orgId), Accounts.workerAvailable('good-worker'), Accounts.platformFees('EUR')];
     const before = await deps.ledger.balances(accounts);
     const { rewardMinor, feeMinor } = costPerAssignment({ rewardMinor: 15, feeBasisPoints: 1_000 });
     const entry = Entries.approveAssignment(orgId, 'good-worker', rewardMinor, feeMinor, { entryId: `decision:${a.assignmentId}`, currency: 'EUR', createdAt: now });
@@ -247,7 +247,7 @@ describe('submissions and decisions', () => {
     const after = await deps.ledger.balances(accounts);
     expect(after[Accounts.clientEscrow(orgId)]).toBe(before[Accounts.clientEscrow(orgId)]! - 17);
     expect(after[Accounts.workerAvailable('good-worker')]).toBe(before[Accounts.workerAvailable('good-worker')]! + 15);
-    expect(after[Accounts.platformFees]).toBe(before[Accounts.platformFees]! + 2);
+    expect(after[Accounts.platformFees('EUR')]).toBe(before[Accounts.platformFees('EUR')]! + 2);
     expect(await deps.marketplace.getAssignment(a.assignmentId, true)).toMatchObject({ status: 'approved', decision: { rule: 'consensus.agrees_with_majority' } });
 
     // Replays, with the same entry or with a fresh one, change nothing.

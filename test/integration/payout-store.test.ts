@@ -48,13 +48,13 @@ describe('DynamoPayoutStore', () => {
   it('begins a payout once per (run, worker), moving the money to in-transit once', async () => {
     const worker = await workerWith(1_500);
     const runId = newId('run');
-    const accounts = [Accounts.workerAvailable(worker), Accounts.payoutsInTransit];
+    const accounts = [Accounts.workerAvailable(worker), Accounts.payoutsInTransit('EUR')];
     const before = await ledger.balances(accounts);
     const p = payoutOf(runId, worker, 1_500);
     expect(await payouts.begin(p, Entries.startPayout(worker, 1_500, { entryId: `payout:${runId}:${worker}`, currency: 'EUR', createdAt: at() }))).toBe(true);
     const after = await ledger.balances(accounts);
     expect(after[Accounts.workerAvailable(worker)]).toBe(0);
-    expect(after[Accounts.payoutsInTransit]).toBe(before[Accounts.payoutsInTransit]! + 1_500);
+    expect(after[Accounts.payoutsInTransit('EUR')]).toBe(before[Accounts.payoutsInTransit('EUR')]! + 1_500);
 
     // The same entry again, or another entry for the same (run, worker): nothing happens.
     expect(await payouts.begin(p, Entries.startPayout(worker, 1_500, { entryId: `payout:${runId}:${worker}`, currency: 'EUR', createdAt: at() }))).toBe(false);

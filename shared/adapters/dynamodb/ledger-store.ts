@@ -119,11 +119,17 @@ export class DynamoLedger implements LedgerPort {
 export function translateLedgerFailure(e: unknown, entry: LedgerEntry, offset: number): Error | 'replayed' | undefined {
   if (!(e instanceof ConditionsFailed)) return undefined;
   if (e.failed.includes(offset)) return 'replayed';
-  const overdrawn = e.failed
+  const refused = e.failed
     .filter((i) => i > offset && i <= offset + entry.postings.length * 2 && (i - offset) % 2 === 1)
-    .map((i) => entry.postings[(i - offset - 1) / 2]?.accountId);
+    .map((i) => entry.postings[(i - offset - 1) / 2]!);
+  // A credit is only conditioned on the currency; a debit on the balance too.
+  const mismatched = refused.filter((p) => p.amountMinor > 0).map((p) => p.accountId);
+  if (mismatched.length) {
+    return precondition('currency_mismatch', `${mismatched.join(', ')} hold(s) another currency than ${entry.currency}`, { accounts: mismatched, currency: entry.currency });
+  }
+  const overdrawn = refused.map((p) => p.accountId);
   if (overdrawn.length) {
-    return precondition('insufficient_funds', `Not enough funds in ${overdrawn.join(', ')}`, { accounts: overdrawn, entryKind: entry.kind });
+    return precondition('insufficient_funds', `Not enough funds (in ${entry.currency}) in ${overdrawn.join(', ')}`, { accounts: overdrawn, entryKind: entry.kind });
   }
   return undefined;
 }

@@ -9,17 +9,18 @@ import type { Currency } from '../money';
  */
 export type AccountId = string;
 
+/** Platform-wide accounts exist once per currency: an account never mixes currencies. */
 export const Accounts = {
-  external: 'external' as AccountId,
-  platformFees: 'platform:fees' as AccountId,
-  payoutsInTransit: 'platform:payouts-in-transit' as AccountId,
+  external: (currency: Currency): AccountId => `external:${currency}`,
+  platformFees: (currency: Currency): AccountId => `platform:fees:${currency}`,
+  payoutsInTransit: (currency: Currency): AccountId => `platform:payouts-in-transit:${currency}`,
   clientFunds: (orgId: string): AccountId => `client:${orgId}:funds`,
   clientEscrow: (orgId: string): AccountId => `client:${orgId}:escrow`,
   workerAvailable: (workerId: string): AccountId => `worker:${workerId}:available`,
 } as const;
 
 /** Only the outside world may be overdrawn; every platform account is an asset or liability that stays ≥ 0. */
-export const mayGoNegative = (accountId: AccountId): boolean => accountId === Accounts.external;
+export const mayGoNegative = (accountId: AccountId): boolean => accountId.startsWith('external:');
 
 export type EntryKind =
   | 'top_up'
@@ -89,7 +90,7 @@ export const Entries = {
   topUp(orgId: string, amountMinor: number, meta: Meta): LedgerEntry {
     positive(amountMinor, 'A top-up');
     return entry('top_up', meta, [
-      { accountId: Accounts.external, amountMinor: -amountMinor },
+      { accountId: Accounts.external(meta.currency), amountMinor: -amountMinor },
       { accountId: Accounts.clientFunds(orgId), amountMinor },
     ], 'Top-up');
   },
@@ -113,7 +114,7 @@ export const Entries = {
     return entry('assignment_approved', meta, [
       { accountId: Accounts.clientEscrow(orgId), amountMinor: -(rewardMinor + feeMinor) },
       { accountId: Accounts.workerAvailable(workerId), amountMinor: rewardMinor },
-      { accountId: Accounts.platformFees, amountMinor: feeMinor },
+      { accountId: Accounts.platformFees(meta.currency), amountMinor: feeMinor },
     ], 'Assignment approved');
   },
   /** A rejected answer is unpaid: its reserved reward and fee go back to the client. */
@@ -128,14 +129,14 @@ export const Entries = {
     positive(amountMinor, 'A payout');
     return entry('payout_started', meta, [
       { accountId: Accounts.workerAvailable(workerId), amountMinor: -amountMinor },
-      { accountId: Accounts.payoutsInTransit, amountMinor },
+      { accountId: Accounts.payoutsInTransit(meta.currency), amountMinor },
     ], 'Payout sent to the payment provider');
   },
   settlePayout(workerId: string, amountMinor: number, meta: Meta): LedgerEntry {
     positive(amountMinor, 'A payout');
     return entry('payout_settled', meta, [
-      { accountId: Accounts.payoutsInTransit, amountMinor: -amountMinor },
-      { accountId: Accounts.external, amountMinor },
+      { accountId: Accounts.payoutsInTransit(meta.currency), amountMinor: -amountMinor },
+      { accountId: Accounts.external(meta.currency), amountMinor },
 
 
     ], `Payout to worker ${workerId} settled`);
@@ -143,7 +144,7 @@ export const Entries = {
   failPayout(workerId: string, amountMinor: number, meta: Meta): LedgerEntry {
     positive(amountMinor, 'A payout');
     return entry('payout_failed', meta, [
-      { accountId: Accounts.payoutsInTransit, amountMinor: -amountMinor },
+      { accountId: Accounts.payoutsInTransit(meta.currency), amountMinor: -amountMinor },
       { accountId: Accounts.workerAvailable(workerId), amountMinor },
     ], 'Payout failed: funds returned to available');
   },

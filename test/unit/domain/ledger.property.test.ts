@@ -141,12 +141,12 @@ describe('ledger invariants under random operations', () => {
         stats.applied += applied.length;
         stats.refused += refused;
         // Money conservation by account family: what came in from outside is somewhere inside or went back out.
-        const external = ledger.balance(Accounts.external);
-        const inside = [...ledger.balances.entries()].filter(([a]) => a !== Accounts.external).reduce((s, [, b]) => s + b, 0);
+        const external = ledger.balance(Accounts.external('EUR'));
+        const inside = [...ledger.balances.entries()].filter(([a]) => a !== Accounts.external('EUR')).reduce((s, [, b]) => s + b, 0);
         expect(inside + external).toBe(0);
         // The fee account holds exactly the fees of the approvals that went through.
-        const fees = applied.filter((e) => e.kind === 'assignment_approved').reduce((s, e) => s + (e.postings.find((p) => p.accountId === Accounts.platformFees)?.amountMinor ?? 0), 0);
-        expect(ledger.balance(Accounts.platformFees)).toBe(fees);
+        const fees = applied.filter((e) => e.kind === 'assignment_approved').reduce((s, e) => s + (e.postings.find((p) => p.accountId === Accounts.platformFees('EUR'))?.amountMinor ?? 0), 0);
+        expect(ledger.balance(Accounts.platformFees('EUR'))).toBe(fees);
         expect(applied.length + refused).toBeLessThanOrEqual(ops.length);
       }),
       { numRuns: 300 },

@@ -81,12 +81,12 @@ describe('Entries', () => {
   });
 
   it('moves money between the right accounts', () => {
-    expect(byAccount(Entries.topUp('o', 500, meta))).toEqual({ [Accounts.external]: -500, [Accounts.clientFunds('o')]: 500 });
+    expect(byAccount(Entries.topUp('o', 500, meta))).toEqual({ [Accounts.external('EUR')]: -500, [Accounts.clientFunds('o')]: 500 });
     expect(byAccount(Entries.reserveEscrow('o', 500, meta))).toEqual({ [Accounts.clientFunds('o')]: -500, [Accounts.clientEscrow('o')]: 500 });
     expect(byAccount(Entries.rejectAssignment('o', 110, meta))).toEqual({ [Accounts.clientEscrow('o')]: -110, [Accounts.clientFunds('o')]: 110 });
-    expect(byAccount(Entries.startPayout('w', 500, meta))).toEqual({ [Accounts.workerAvailable('w')]: -500, [Accounts.payoutsInTransit]: 500 });
-    expect(byAccount(Entries.settlePayout('w', 500, meta))).toEqual({ [Accounts.payoutsInTransit]: -500, [Accounts.external]: 500 });
-    expect(byAccount(Entries.failPayout('w', 500, meta))).toEqual({ [Accounts.payoutsInTransit]: -500, [Accounts.workerAvailable('w')]: 500 });
+    expect(byAccount(Entries.startPayout('w', 500, meta))).toEqual({ [Accounts.workerAvailable('w')]: -500, [Accounts.payoutsInTransit('EUR')]: 500 });
+    expect(byAccount(Entries.settlePayout('w', 500, meta))).toEqual({ [Accounts.payoutsInTransit('EUR')]: -500, [Accounts.external('EUR')]: 500 });
+    expect(byAccount(Entries.failPayout('w', 500, meta))).toEqual({ [Accounts.payoutsInTransit('EUR')]: -500, [Accounts.workerAvailable('w')]: 500 });
   });
 
   it('approveAssignment splits reward and fee out of escrow', () => {
@@ -95,7 +95,7 @@ describe('Entries', () => {
     expect(byAccount(e)).toEqual({
       [Accounts.clientEscrow('o')]: -110,
       [Accounts.workerAvailable('w')]: 100,
-      [Accounts.platformFees]: 10,
+      [Accounts.platformFees('EUR')]: 10,
     });
   });
 
@@ -148,8 +148,8 @@ describe('assertBalanced', () => {
 
 describe('mayGoNegative', () => {
   it('allows only the external account', () => {
-    expect(mayGoNegative(Accounts.external)).toBe(true);
-    for (const a of [Accounts.platformFees, Accounts.payoutsInTransit, Accounts.clientFunds('o'), Accounts.clientEscrow('o'), Accounts.workerAvailable('w')]) {
+    expect(mayGoNegative(Accounts.external('EUR'))).toBe(true);
+    for (const a of [Accounts.platformFees('EUR'), Accounts.payoutsInTransit('EUR'), Accounts.clientFunds('o'), Accounts.clientEscrow('o'), Accounts.workerAvailable('w')]) {
       expect(mayGoNegative(a)).toBe(false);
     }
   });
