@@ -41,6 +41,23 @@ export class DynamoMarketplaceStore {
     private readonly ledger: DynamoLedger,
   ) {}
 
+  /** One page of an index partition: every list on a request path is bounded by `limit`. */
+  private async page<T>(index: 0 | 1, partition: string, limit: number, cursor: string | undefined, newestFirst = false): Promise<Page<T>> {
+    const name = MAIN_TABLE.indexes[index];
+    const r = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: name.indexName,
+        KeyConditionExpression: `${name.partitionKey} = :pk`,
+        ExpressionAttributeValues: { ':pk': partition },
+        ScanIndexForward: !newestFirst,
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
+    return { items: (r.Items ?? []).map((i) => strip<T>(i)!), nextCursor: encodeCursor(r.LastEvaluatedKey) };
+  }
+
   // ---------------------------------------------------------------- projects
 
   async createProject(p: Project): Promise<void> {
@@ -59,19 +76,9 @@ export class DynamoMarketplaceStore {
   }
 
   async listProjects(orgId: string, limit: number, cursor?: string): Promise<Page<Project>> {
-    const r = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: MAIN_TABLE.indexes[0].indexName,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': Keys.projectByOrg(orgId, '', '').gsi1pk },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
-    return { items: (r.Items ?? []).map((i) => strip<Project>(i)!), nextCursor: encodeCursor(r.LastEvaluatedKey) };
+    return this.page<Project>(0, Keys.projectByOrg(orgId, '', '').gsi1pk, limit, cursor, true);
   }
+
 
   /**
    * Adds one chunk of microtasks atomically: the project's count, the microtasks and, for a project
@@ -152,18 +159,9 @@ export class DynamoMarketplaceStore {
   }
 
   async listMicrotasks(projectId: string, limit: number, cursor?: string): Promise<Page<Microtask>> {
-    const r = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: MAIN_TABLE.indexes[1].indexName,
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': Keys.microtaskByProject(projectId, '').gsi2pk },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
-    return { items: (r.Items ?? []).map((i) => strip<Microtask>(i)!), nextCursor: encodeCursor(r.LastEvaluatedKey) };
+    return this.page<Microtask>(1, Keys.microtaskByProject(projectId, '').gsi2pk, limit, cursor);
   }
+
 
   async getMicrotask(microtaskId: string, consistent = false): Promise<Microtask | undefined> {
     const r = await this.client.send(new GetCommand({ TableName: this.table, Key: Keys.microtask(microtaskId), ConsistentRead: consistent }));
@@ -298,33 +296,15 @@ export class DynamoMarketplaceStore {
   }
 
   async listAssignmentsByWorker(workerId: string, limit: number, cursor?: string): Promise<Page<Assignment>> {
-    const r = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: MAIN_TABLE.indexes[0].indexName,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': Keys.assignmentByWorker(workerId, '', '').gsi1pk },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
-    return { items: (r.Items ?? []).map((i) => strip<Assignment>(i)!), nextCursor: encodeCursor(r.LastEvaluatedKey) };
+    return this.page<Assignment>(0, Keys.assignmentByWorker(workerId, '', '').gsi1pk, limit, cursor, true);
   }
+
 
   /** Bounded by the redundancy (≤ 50), so one page. */
   async listAssignmentsOfMicrotask(microtaskId: string): Promise<Assignment[]> {
-    const r = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: MAIN_TABLE.indexes[1].indexName,
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': Keys.assignmentByMicrotask(microtaskId, '').gsi2pk },
-        Limit: 200,
-      }),
-    );
-    return (r.Items ?? []).map((i) => strip<Assignment>(i)!);
+    return (await this.page<Assignment>(1, Keys.assignmentByMicrotask(microtaskId, '').gsi2pk, 200, undefined)).items;
   }
+
 
   /**
    * submitted → approved | rejected, with the money movement in the same transaction. Returns
