@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROUTES, routeList, type RouteDef } from './routes';
+import { routeList, type RouteDef } from './routes';
 import { ErrorBody } from './schemas';
 
 /** Named schemas (zod `.meta({ id })`) land in components.schemas and are referenced from the operations. */
@@ -61,5 +61,3 @@ export function openApiDocument(serverUrl?: string) {
     paths,
   };
 }
-
-export const routeCount = Object.keys(ROUTES).length;

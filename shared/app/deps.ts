@@ -50,8 +50,3 @@ export function getDeps(): Deps {
   };
   return deps;
 }
-
-/** Tests replace adapters here (e.g. a failing payout provider) without touching handlers. */
-export function overrideDeps(patch: Partial<Deps>): void {
-  deps = { ...getDeps(), ...patch };
-}

@@ -1,6 +1,6 @@
 import { derivedId } from '../adapters/ids';
 import { MICROTASKS_PER_TRANSACTION } from '../adapters/dynamodb/marketplace-store';
-import { conflict, notFound, validationError } from '../domain/errors';
+import { conflict, notFound } from '../domain/errors';
 import { Entries } from '../domain/ledger/ledger';
 import type { Microtask } from '../domain/marketplace/microtask';
 import { assertMicrotasksCanBeAdded, assertTransition, costPerAssignment, createProject, escrowFor, type NewProject, type Project } from '../domain/marketplace/project';
@@ -88,8 +88,4 @@ export async function getResultsUseCase(deps: Deps, orgId: string, projectId: st
     }),
   );
   return { items, nextCursor: page.nextCursor };
-}
-
-export function assertSameCurrency(expected: string, got: string) {
-  if (expected !== got) throw validationError(`Currency ${got} does not match the account currency ${expected}`);
 }

@@ -1,6 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { precondition } from '../../domain/errors';
-import { Accounts, assertBalanced, mayGoNegative, type AccountId, type LedgerEntry, type LedgerPort } from '../../domain/ledger/ledger';
+import { assertBalanced, mayGoNegative, type AccountId, type LedgerEntry, type LedgerPort } from '../../domain/ledger/ledger';
 import { ACCOUNT_SHARDS, Keys } from './table-design';
 import { ConditionsFailed, transactWrite, type TransactItem } from './transact';
 
@@ -133,5 +133,3 @@ export function translateLedgerFailure(e: unknown, entry: LedgerEntry, offset: n
   }
   return undefined;
 }
-
-export { Accounts };
