@@ -54,17 +54,19 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
   if (!project) throw notFound('project', state.projectId!);
   const now = deps.now();
   const cost = costPerAssignment(project);
+  // LoadSubmissions read every assignment; its answers carry the worker ids, so nothing is read again.
+  const workerOf = new Map((state.answers ?? []).map((a) => [a.assignmentId, a.workerId]));
   let approved = 0;
   let rejected = 0;
   for (const { assignmentId, decision } of state.decisions ?? []) {
-    const a = await deps.marketplace.getAssignment(assignmentId, true);
-    if (!a) continue;
+    const workerId = workerOf.get(assignmentId);
+    if (!workerId) continue;
     const meta = { entryId: `review:${assignmentId}`, currency: project.currency, createdAt: now, refs: { assignmentId, projectId: project.projectId } };
     const entry =
       decision.outcome === 'approved'
-        ? Entries.approveAssignment(project.orgId, a.workerId, cost.rewardMinor, cost.feeMinor, meta)
+        ? Entries.approveAssignment(project.orgId, workerId, cost.rewardMinor, cost.feeMinor, meta)
         : Entries.rejectAssignment(project.orgId, cost.totalMinor, meta);
-    await deps.marketplace.decide(a, { ...decision, decidedAt: now }, entry);
+    await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry);
     if (decision.outcome === 'approved') approved++;
     else rejected++;
   }

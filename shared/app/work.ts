@@ -15,7 +15,7 @@ export async function claimAssignmentUseCase(deps: Deps, workerId: string, proje
   if (!project) throw notFound('project', projectId);
   if (project.status !== 'published') throw conflict('project_not_open', `The project is ${project.status}; it takes no claims`, { status: project.status });
   const now = deps.now();
-  const { assignment } = await deps.marketplace.claimNext(project, workerId, (m) => ({
+  const { assignment, microtask } = await deps.marketplace.claimNext(project, workerId, (m) => ({
     assignmentId: deps.newId('asg'),
     microtaskId: m.microtaskId,
     projectId,
@@ -27,11 +27,10 @@ export async function claimAssignmentUseCase(deps: Deps, workerId: string, proje
     claimedAt: now,
     leaseExpiresAt: leaseEnd(now, project.assignmentDurationSeconds),
   }));
-  if (!assignment) throw conflict('no_work_available', 'No open microtask is left for you in this project');
-  const microtask = await deps.marketplace.getMicrotask(assignment.microtaskId);
+  if (!assignment || !microtask) throw conflict('no_work_available', 'No open microtask is left for you in this project');
   return {
     assignment: assignmentView(assignment),
-    microtask: microtask ? workerView(microtask) : undefined,
+    microtask: workerView(microtask),
     task: { title: project.title, instructions: project.instructions, answerSpec: project.answerSpec },
   };
 }

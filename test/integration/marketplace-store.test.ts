@@ -243,7 +243,7 @@ describe('submissions and decisions', () => {
     const { rewardMinor, feeMinor } = costPerAssignment({ rewardMinor: 15, feeBasisPoints: 1_000 });
     const entry = Entries.approveAssignment(orgId, 'good-worker', rewardMinor, feeMinor, { entryId: `decision:${a.assignmentId}`, currency: 'EUR', createdAt: now });
     const decision = { outcome: 'approved' as const, rule: 'consensus.agrees_with_majority', evidence: { votes: { cat: 1 } }, decidedAt: now };
-    expect(await deps.marketplace.decide(submitted, decision, entry)).toBe(true);
+    expect(await deps.marketplace.decide(submitted.assignmentId, decision, entry)).toBe(true);
     const after = await deps.ledger.balances(accounts);
     expect(after[Accounts.clientEscrow(orgId)]).toBe(before[Accounts.clientEscrow(orgId)]! - 17);
     expect(after[Accounts.workerAvailable('good-worker')]).toBe(before[Accounts.workerAvailable('good-worker')]! + 15);
@@ -251,9 +251,9 @@ describe('submissions and decisions', () => {
     expect(await deps.marketplace.getAssignment(a.assignmentId, true)).toMatchObject({ status: 'approved', decision: { rule: 'consensus.agrees_with_majority' } });
 
     // Replays, with the same entry or with a fresh one, change nothing.
-    expect(await deps.marketplace.decide(submitted, decision, entry)).toBe(false);
+    expect(await deps.marketplace.decide(submitted.assignmentId, decision, entry)).toBe(false);
     const other = Entries.rejectAssignment(orgId, 17, { entryId: `decision2:${a.assignmentId}`, currency: 'EUR', createdAt: now });
-    expect(await deps.marketplace.decide(submitted, { ...decision, outcome: 'rejected' }, other)).toBe(false);
+    expect(await deps.marketplace.decide(submitted.assignmentId, { ...decision, outcome: 'rejected' }, other)).toBe(false);
     expect(await deps.ledger.balances(accounts)).toEqual(after);
     expect((await deps.marketplace.getAssignment(a.assignmentId, true))!.status).toBe('approved');
   });

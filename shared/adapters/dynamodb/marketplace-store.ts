@@ -175,7 +175,7 @@ export class DynamoMarketplaceStore {
    * that this worker has not done. Bounded work: at most OPEN_INDEX_SHARDS small queries and a few
    * transactions, whatever the project's size.
    */
-  async claimNext(project: Project, workerId: string, build: (m: Microtask) => Assignment): Promise<{ assignment?: Assignment; conflicts: number }> {
+  async claimNext(project: Project, workerId: string, build: (m: Microtask) => Assignment): Promise<{ assignment?: Assignment; microtask?: Microtask; conflicts: number }> {
     let conflicts = 0;
     for (const shard of shuffled([...Array(OPEN_INDEX_SHARDS).keys()])) {
       const r = await this.client.send(
@@ -193,7 +193,7 @@ export class DynamoMarketplaceStore {
           const assignment = build(m);
           try {
             await this.claimSlot(project, m, assignment);
-            return { assignment, conflicts };
+            return { assignment, microtask: m, conflicts };
           } catch (e) {
             if (!(e instanceof ConditionsFailed)) throw e;
             conflicts++;
@@ -310,19 +310,19 @@ export class DynamoMarketplaceStore {
    * submitted → approved | rejected, with the money movement in the same transaction. Returns
    * false when the decision had already been applied (a retried state machine task).
    */
-  async decide(a: Assignment, decision: ReviewDecision, entry: LedgerEntry): Promise<boolean> {
+  async decide(assignmentId: string, decision: ReviewDecision, entry: LedgerEntry): Promise<boolean> {
     try {
       await transactWrite(this.client, [
         {
           Update: {
             TableName: this.table,
-            Key: Keys.assignment(a.assignmentId),
+            Key: Keys.assignment(assignmentId),
             UpdateExpression: 'SET #status = :outcome, decision = :decision',
             ConditionExpression: '#status = :submitted',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':outcome': decision.outcome, ':decision': decision, ':submitted': 'submitted' },
           },
-          },
+        },
         ...this.ledger.transactItems(entry),
       ]);
       return true;
