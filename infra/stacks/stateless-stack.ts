@@ -88,7 +88,8 @@ export class StatelessStack extends Stack {
     grant(r.submitAnswer, (fn) => writes(fn).bindQueueSend(submissionQueue));
     grant(r.startPayoutRun, writes); // + start the payout workflow, below
     grant(w.submissionConsumer, (fn) => fn.bindTable(table, 'readWrite')); // + start the review workflow, below
-    for (const fn of [w.reviewLoad, w.reviewConsensus, w.reviewFinalize, w.reviewFailed, w.payoutPrepare, w.payoutPayShard, w.payoutComplete]) {
+    grant(w.reviewConsensus, () => {}); // pure: it decides from the answers it is handed
+    for (const fn of [w.reviewLoad, w.reviewFinalize, w.reviewFailed, w.payoutPrepare, w.payoutPayShard, w.payoutComplete]) {
       grant(fn, (f) => f.bindTable(table, 'readWrite'));
     }
     for (const fn of [...Object.values(r), ...Object.values(w)]) {

@@ -175,6 +175,9 @@ describe('least privilege', () => {
     expectedEnv[h] = table;
   }
   for (const h of Object.values(WORKER_FUNCTIONS).filter((h) => h.startsWith('review/') || h.startsWith('payout/'))) expectedEnv[h] = table;
+  // Consensus is pure: it decides from the answers it is handed and touches no resource.
+  expectedEnv[WORKER_FUNCTIONS.reviewConsensus] = [];
+  const noAccess = ['api/openapi', WORKER_FUNCTIONS.reviewConsensus];
 
   it('decides the access of every function', () => {
     expect(Object.keys(expectedEnv).sort()).toEqual([...functionsByHandler().keys()].sort());
@@ -188,8 +191,9 @@ describe('least privilege', () => {
     const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
     for (const [handler, { id }] of functionsByHandler()) {
       const { actions } = grantsOf(id);
-      const writesMain = expectedEnv[handler]!.includes(ENV.idempotencyTableName) || handler.startsWith('review/') || handler.startsWith('payout/') || handler.startsWith('queue/');
-      if (!writesMain && handler !== 'api/openapi') {
+      const writesMain =
+        expectedEnv[handler]!.includes(ENV.idempotencyTableName) || (expectedEnv[handler]!.includes(ENV.tableName) && /^(review|payout|queue)\//.test(handler));
+      if (!writesMain && !noAccess.includes(handler)) {
         expect(actions.filter((a) => writes.includes(a)), handler).toEqual([]);
         expect(actions, handler).toContain('dynamodb:Query');
       }
@@ -198,9 +202,11 @@ describe('least privilege', () => {
     }
   });
 
-  it('gives api/openapi nothing but its logs and traces', () => {
-    const { actions } = grantsOf(functionsByHandler().get('api/openapi')!.id);
-    expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  it('gives api/openapi and review/consensus nothing but their logs and traces', () => {
+    for (const handler of noAccess) {
+      const { actions } = grantsOf(functionsByHandler().get(handler)!.id);
+      expect(actions.sort(), handler).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    }
   });
 
   it('lets only api/submit-answer send to the queue and only the starters start a workflow', () => {
