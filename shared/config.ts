@@ -23,7 +23,6 @@ export const ENV = {
   submissionQueueUrl: 'SUBMISSION_QUEUE_URL',
   reviewStateMachineArn: 'REVIEW_STATE_MACHINE_ARN',
   payoutStateMachineArn: 'PAYOUT_STATE_MACHINE_ARN',
-  userPoolId: 'USER_POOL_ID',
   minPayoutMinor: 'MIN_PAYOUT_MINOR',
   platformFeeBasisPoints: 'PLATFORM_FEE_BASIS_POINTS',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
@@ -36,7 +35,6 @@ export const config = {
   submissionQueueUrl: () => required(ENV.submissionQueueUrl),
   reviewStateMachineArn: () => required(ENV.reviewStateMachineArn),
   payoutStateMachineArn: () => required(ENV.payoutStateMachineArn),
-  userPoolId: () => required(ENV.userPoolId),
   /** €10 by default: workers are paid once their available balance reaches it. */
   minPayoutMinor: () => int(ENV.minPayoutMinor, 1_000),
   /** 10 % platform fee on top of each reward by default. */

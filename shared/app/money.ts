@@ -1,9 +1,8 @@
-import { precondition } from '../domain/errors';
+import { notFound, precondition } from '../domain/errors';
 import { Accounts, Entries } from '../domain/ledger/ledger';
 import type { Currency } from '../domain/money';
 import { payoutAmount, summarize, type Payout, type PayoutRun } from '../domain/payouts/payouts';
 import { ACCOUNT_SHARDS } from '../adapters/dynamodb/table-design';
-import { notFound } from '../domain/errors';
 import type { Deps } from './deps';
 
 export async function topUpUseCase(deps: Deps, orgId: string, body: { amountMinor: number; currency: Currency }, idempotencyKey: string) {

@@ -136,5 +136,6 @@ export function toErrorResponse(e: unknown): HttpResponse {
   // Unknown errors are logged with their stack but answered without internals.
   logger.error('unhandled error', e as Error);
   metrics.addMetric('UnhandledError', 'Count', 1);
+  metrics.publishStoredMetrics();
   return json(500, { error: { code: 'internal_error', message: 'Something went wrong on our side', details: {} } });
 }

@@ -23,7 +23,6 @@ export async function bootPlatform(env: Record<string, string> = {}): Promise<Ru
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -12,11 +12,11 @@ export class ConditionsFailed extends Error {
   }
 }
 
-export async function transactWrite(client: DynamoDBDocumentClient, items: TransactItem[], token?: string) {
+export async function transactWrite(client: DynamoDBDocumentClient, items: TransactItem[]) {
   if (items.length === 0) return;
   if (items.length > 100) throw new Error(`A transaction holds at most 100 items, got ${items.length}`);
   try {
-    return await client.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: token, ReturnConsumedCapacity: 'TOTAL' }));
+    return await client.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (e) {
     if (e instanceof TransactionCanceledException || (e as Error).name === 'TransactionCanceledException') {
       const reasons = ((e as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code);
