@@ -20,6 +20,7 @@ import { dawidSkene, type CategoricalAnswer, type DawidSkeneResult, type WorkerP
 import { majorityVote } from '../../shared/domain/aggregation/majority-vote';
 import { mulberry32, shuffled } from '../../shared/domain/aggregation/random';
 import { confusionFromGold, type AccuracyPrior } from '../../shared/domain/aggregation/worker-skill';
+import { byItem } from '../support/generated-crowd';
 
 const JSON_MODE = process.argv.includes('--json');
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -122,15 +123,6 @@ function score(labels: ReadonlyMap<string, string | null>, truth: ReadonlyMap<st
   return { accuracy: (100 * ok) / n, f1: (100 * 2 * tp) / (2 * tp + fp + fn) };
 }
 
-function byItem(answers: readonly CategoricalAnswer[]): Map<string, CategoricalAnswer[]> {
-  const out = new Map<string, CategoricalAnswer[]>();
-  for (const a of answers) {
-    const list = out.get(a.itemId);
-    if (list) list.push(a);
-    else out.set(a.itemId, [a]);
-  }
-  return out;
-}
 
 function medianOf(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { App, type Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTessera } from '../../infra/app';
+import { nagFindings } from '../support/nag';
 import { stageConfig } from '../../infra/constructs/stage-config';
 
 /** The prod stage: what must survive a mistaken delete, and cdk-nag over its stacks. Bundling is skipped. */
@@ -83,14 +83,10 @@ describe('stage config', () => {
 });
 
 describe('cdk-nag AwsSolutions (prod)', () => {
-  const findings = (stack: Stack) =>
-    new AwsSolutionsChecks()
-      .validateScope(stack)
-      .violations.flatMap((v) => v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`));
 
   it('has no unacknowledged error or warning in either stack', () => {
-    expect(findings(stacks.stateful)).toEqual([]);
-    expect(findings(stacks.stateless)).toEqual([]);
+    expect(nagFindings(stacks.stateful)).toEqual([]);
+    expect(nagFindings(stacks.stateless)).toEqual([]);
   });
 
   it('leaves no AwsSolutions annotation on either stack', () => {

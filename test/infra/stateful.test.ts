@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { App, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTessera } from '../../infra/app';
+import { nagFindings } from '../support/nag';
 import { SUBMISSION_CONSUMER } from '../../infra/constructs/stage-config';
 import { IDEMPOTENCY_TABLE, MAIN_TABLE } from '../../shared/adapters/dynamodb/table-design';
 import { GROUPS } from '../../shared/api/routes';
@@ -179,15 +179,10 @@ describe('user pool', () => {
 });
 
 describe('cdk-nag AwsSolutions (dev)', () => {
-  // cdk-nag v3 is a policy-validation plugin: findings are returned by validateScope (and fail `cdk synth`), not added as annotations.
-  const findings = (stack: Stack) =>
-    new AwsSolutionsChecks()
-      .validateScope(stack)
-      .violations.flatMap((v) => v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`));
 
   it('has no unacknowledged error or warning in either stack', () => {
-    expect(findings(stacks.stateful)).toEqual([]);
-    expect(findings(stacks.stateless)).toEqual([]);
+    expect(nagFindings(stacks.stateful)).toEqual([]);
+    expect(nagFindings(stacks.stateless)).toEqual([]);
   });
 
   it('leaves no AwsSolutions annotation and no warning at all on either stack', () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newProject } from '../support/fixtures';
 import { DynamoLedger } from '../../shared/adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../../shared/adapters/dynamodb/marketplace-store';
 import { DynamoPayoutStore } from '../../shared/adapters/dynamodb/payout-store';
@@ -11,7 +12,7 @@ import { DomainError } from '../../shared/domain/errors';
 import { Accounts, Entries } from '../../shared/domain/ledger/ledger';
 import type { Assignment } from '../../shared/domain/marketplace/assignment';
 import type { Microtask } from '../../shared/domain/marketplace/microtask';
-import { costPerAssignment, escrowFor, type NewProject } from '../../shared/domain/marketplace/project';
+import { costPerAssignment, escrowFor } from '../../shared/domain/marketplace/project';
 import { startDynamo, type LocalDynamo } from '../support/emulators';
 
 let dynamo: LocalDynamo;
@@ -38,23 +39,7 @@ function makeDeps(tableName: string, now: () => string = () => new Date().toISOS
   };
 }
 
-const spec = (redundancy: number): NewProject => ({
-  title: 'Cats or dogs',
-  description: '',
-  instructions: 'Pick one',
-  answerSpec: {
-    type: 'single_choice',
-    question: 'Which animal?',
-    options: [
-      { value: 'cat', label: 'Cat' },
-      { value: 'dog', label: 'Dog' },
-    ],
-  },
-  rewardMinor: 15,
-  currency: 'EUR',
-  redundancy,
-  assignmentDurationSeconds: 600,
-});
+const spec = (redundancy: number) => newProject({ redundancy });
 
 /** A funded client with a published project of `count` microtasks. */
 async function publishedProject(d: Deps, redundancy: number, count: number) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../shared/domain/errors';
+import { newProject } from '../../support/fixtures';
 import {
   assertMicrotasksCanBeAdded,
   assertTransition,
@@ -11,23 +12,7 @@ import {
   type ProjectStatus,
 } from '../../../shared/domain/marketplace/project';
 
-const input: NewProject = {
-  title: 'Cats or dogs',
-  description: '',
-  instructions: '',
-  answerSpec: {
-    type: 'single_choice',
-    question: 'Which animal?',
-    options: [
-      { value: 'cat', label: 'Cat' },
-      { value: 'dog', label: 'Dog' },
-    ],
-  },
-  rewardMinor: 15,
-  currency: 'EUR',
-  redundancy: 3,
-  assignmentDurationSeconds: 600,
-};
+const input = newProject();
 const ids = { projectId: 'prj_1', orgId: 'org1', now: '2025-01-01T00:00:00.000Z', feeBasisPoints: 1000 };
 const withStatus = (status: ProjectStatus): Project => ({ ...createProject(input, ids), status });
 
