@@ -80,6 +80,9 @@ describe('the local platform', () => {
     expect(topUp.status).toBe(201);
     const again = await client('POST', '/account/top-ups', { amountMinor: 10_000, currency: 'EUR' }, { 'idempotency-key': 'topup-1' });
     expect(again.body.paymentId).toBe(topUp.body.paymentId);
+    const reused = await client('POST', '/account/top-ups', { amountMinor: 20_000, currency: 'EUR' }, { 'idempotency-key': 'topup-1' });
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.code).toBe('idempotency_key_reused');
     expect((await client('GET', '/account')).body.balances).toEqual({ availableMinor: 10_000, escrowMinor: 0 });
 
     const created = await client('POST', '/projects', {
