@@ -5,7 +5,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { routeList, WORKER_FUNCTIONS, type RouteName } from '../../shared/api/routes';
+import { ROUTES, routeList, WORKER_FUNCTIONS, type RouteName } from '../../shared/api/routes';
 import { ENV } from '../../shared/config';
 import { PayoutWorkflow } from '../constructs/payout-workflow';
 import { ReviewWorkflow } from '../constructs/review-workflow';
@@ -57,6 +57,8 @@ export class StatelessStack extends Stack {
       [WORKER_FUNCTIONS.payoutPayShard]: Duration.seconds(25),
       [WORKER_FUNCTIONS.payoutPrepare]: Duration.seconds(25),
       [WORKER_FUNCTIONS.payoutComplete]: Duration.seconds(25),
+      // Sums every account: the longest an HTTP API integration may take.
+      [ROUTES.getReconciliation.handler]: Duration.seconds(29),
     };
 
     const make = (handler: string, description: string) =>
@@ -81,12 +83,12 @@ export class StatelessStack extends Stack {
 
     grant(r.health, (fn) => fn.bindTable(table, 'read').bindBucket(mediaBucket, 'head').bindQueueAttributes(submissionQueue));
     grant(r.openapi, () => {});
-    for (const fn of [r.createProject, r.addMicrotasks, r.publishProject, r.topUp, r.claimAssignment]) grant(fn, writes);
-    for (const fn of [r.listProjects, r.getProject, r.getResults, r.getAccount, r.listMyAssignments, r.getAssignment, r.getEarnings, r.getPayoutRun]) {
+    for (const fn of [r.createProject, r.addMicrotasks, r.publishProject, r.topUp, r.claimAssignment, r.bonusAssignment, r.compensateWorker]) grant(fn, writes);
+    for (const fn of [r.listProjects, r.getProject, r.getResults, r.getAccount, r.getStatement, r.listMyAssignments, r.getAssignment, r.getEarnings, r.getMyStatement, r.getPayoutRun, r.getReconciliation]) {
       grant(fn, reads);
     }
     grant(r.submitAnswer, (fn) => writes(fn).bindQueueSend(submissionQueue));
-    grant(r.startPayoutRun, writes); // + start the payout workflow, below
+    for (const fn of [r.startPayoutRun, r.resumePayoutRun]) grant(fn, writes); // + start the payout workflow, below
     grant(w.submissionConsumer, (fn) => fn.bindTable(table, 'readWrite')); // + start the review workflow, below
     grant(w.reviewConsensus, () => {}); // pure: it decides from the answers it is handed
     for (const fn of [w.reviewLoad, w.reviewFinalize, w.reviewFailed, w.payoutPrepare, w.payoutPayShard, w.payoutComplete]) {
@@ -108,7 +110,7 @@ export class StatelessStack extends Stack {
       functions: { prepareRun: w.payoutPrepare, payShard: w.payoutPayShard, completeRun: w.payoutComplete },
     });
     w.submissionConsumer.bindStateMachineStart(this.reviewWorkflow.stateMachine, ENV.reviewStateMachineArn);
-    r.startPayoutRun.bindStateMachineStart(this.payoutWorkflow.stateMachine, ENV.payoutStateMachineArn);
+    for (const fn of [r.startPayoutRun, r.resumePayoutRun]) fn.bindStateMachineStart(this.payoutWorkflow.stateMachine, ENV.payoutStateMachineArn);
 
     // --- The submission queue feeds the consumer; failed messages are retried one by one.
     w.submissionConsumer.function.addEventSource(

@@ -15,6 +15,9 @@ export const sandboxPayments: PaymentProvider = {
 
 export const sandboxPayouts: PayoutProvider = {
   async send(req) {
+    // A real provider takes a while; SANDBOX_PAYOUT_DELAY_MS lets a test stop a run part-way.
+    const delay = Number(process.env.SANDBOX_PAYOUT_DELAY_MS ?? 0);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     return { status: 'paid', providerRef: ref('po', req.payoutId) };
   },
 };

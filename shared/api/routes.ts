@@ -46,15 +46,21 @@ export const ROUTES = {
   getResults: { method: 'GET', path: '/projects/{projectId}/results', handler: 'api/get-results', auth: clients, params: projectParams, query: S.Pagination, summary: 'Aggregated answer and every assignment, per microtask.' },
 
   getAccount: { method: 'GET', path: '/account', handler: 'api/get-account', auth: clients, summary: "Your organisation's funds and escrow." },
+  getStatement: { method: 'GET', path: '/account/statement', handler: 'api/get-statement', auth: clients, query: S.ClientStatementQuery, summary: 'Every movement of your funds or escrow, newest first.' },
+  bonusAssignment: { method: 'POST', path: '/assignments/{assignmentId}/bonuses', handler: 'api/bonus-assignment', auth: clients, params: assignmentParams, body: S.BonusBody, idempotent: true, summary: 'Pay the worker of an answered assignment a bonus, with a reason they see.' },
   topUp: { method: 'POST', path: '/account/top-ups', handler: 'api/top-up', auth: clients, body: S.TopUpBody, idempotent: true, summary: 'Add funds through the payment provider (a sandbox locally).' },
 
   claimAssignment: { method: 'POST', path: '/projects/{projectId}/assignments', handler: 'api/claim-assignment', auth: workers, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Claim the next open microtask of a project.' },
   listMyAssignments: { method: 'GET', path: '/workers/me/assignments', handler: 'api/list-my-assignments', auth: workers, query: S.Pagination, summary: 'Your assignments, newest first, with outcomes and reasons.' },
   getAssignment: { method: 'GET', path: '/assignments/{assignmentId}', handler: 'api/get-assignment', auth: workers, params: assignmentParams, summary: 'One of your assignments with its microtask.' },
   submitAnswer: { method: 'POST', path: '/assignments/{assignmentId}/submission', handler: 'api/submit-answer', auth: workers, params: assignmentParams, body: S.SubmitAnswerBody, idempotent: true, summary: 'Submit your answer.' },
+  getMyStatement: { method: 'GET', path: '/workers/me/statement', handler: 'api/get-my-statement', auth: workers, query: S.Pagination, summary: 'Every credit and payout of your balance, with its reason.' },
   getEarnings: { method: 'GET', path: '/workers/me/earnings', handler: 'api/get-earnings', auth: workers, summary: 'Your available balance and payouts.' },
 
   startPayoutRun: { method: 'POST', path: '/admin/payout-runs', handler: 'api/start-payout-run', auth: admins, body: S.EmptyBody, idempotent: true, summary: 'Start a payout run now.' },
+  resumePayoutRun: { method: 'POST', path: '/admin/payout-runs/{runId}/resume', handler: 'api/resume-payout-run', auth: admins, params: z.strictObject({ runId: S.PayoutRunId }), body: S.EmptyBody, idempotent: true, summary: 'Continue a run that stopped part-way; nobody is paid twice.' },
+  compensateWorker: { method: 'POST', path: '/admin/compensations', handler: 'api/compensate-worker', auth: admins, body: S.CompensationBody, idempotent: true, summary: 'Pay a worker without an assignment, out of platform fees.' },
+  getReconciliation: { method: 'GET', path: '/admin/reconciliation', handler: 'api/get-reconciliation', auth: admins, summary: 'Every account summed per currency: double entry sums to zero.' },
   getPayoutRun: { method: 'GET', path: '/admin/payout-runs/{runId}', handler: 'api/get-payout-run', auth: admins, params: z.strictObject({ runId: S.PayoutRunId }), summary: 'A payout run and its report.' },
 } as const satisfies Record<string, RouteDef>;
 

@@ -89,3 +89,23 @@ export const ErrorBody = z
     }),
   })
   .meta({ id: 'Error' });
+
+export const BonusBody = z
+  .strictObject({
+    amountMinor: z.number().int().min(1).max(1_000_00).describe('Bonus in minor units; the platform fee is charged on top.'),
+    reason: Text(500).describe('Shown to the worker.'),
+  })
+  .meta({ id: 'Bonus' });
+
+export const CompensationBody = z
+  .strictObject({
+    workerId: z.uuid().describe("The worker's user id (Cognito sub)."),
+    amountMinor: z.number().int().min(1).max(1_000_00),
+    currency: z.enum(CURRENCIES).default('EUR'),
+    reason: Text(500).describe('Shown to the worker.'),
+  })
+  .meta({ id: 'Compensation' });
+
+export const ClientStatementQuery = Pagination.extend({
+  account: z.enum(['funds', 'escrow']).default('funds'),
+});

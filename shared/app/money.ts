@@ -1,8 +1,9 @@
-import { notFound, precondition } from '../domain/errors';
+import { conflict, notFound, precondition } from '../domain/errors';
 import { Accounts, Entries } from '../domain/ledger/ledger';
-import type { Currency } from '../domain/money';
+import { feeOn, type Currency } from '../domain/money';
 import { payoutAmount, summarize, type Payout, type PayoutRun } from '../domain/payouts/payouts';
 import { ACCOUNT_SHARDS } from '../adapters/dynamodb/table-design';
+import { ACCOUNT_KINDS } from '../adapters/dynamodb/ledger-store';
 import type { Deps } from './deps';
 
 export async function topUpUseCase(deps: Deps, orgId: string, body: { amountMinor: number; currency: Currency }, idempotencyKey: string) {
@@ -100,4 +101,61 @@ export async function getPayoutRunUseCase(deps: Deps, runId: string) {
   const run = await deps.payouts.getRun(runId);
   if (!run) throw notFound('payout_run', runId);
   return run;
+}
+
+// ------------------------------------------------------------------ bonuses, statements, reconciliation
+
+/** A client pays a worker extra for an answered assignment of one of its projects; the worker sees the reason. */
+export async function bonusUseCase(deps: Deps, orgId: string, assignmentId: string, body: { amountMinor: number; reason: string }, idempotencyKey: string) {
+  const a = await deps.marketplace.getAssignment(assignmentId);
+  if (!a || a.orgId !== orgId) throw notFound('assignment', assignmentId);
+  if (a.status === 'claimed') throw conflict('assignment_not_answered', 'A bonus is paid on answered work; this assignment is still open');
+  const project = await deps.marketplace.getProject(a.projectId);
+  if (!project) throw notFound('project', a.projectId);
+  const fee = feeOn(body.amountMinor, project.feeBasisPoints);
+  const entryId = `bonus:${assignmentId}:${idempotencyKey}`;
+  const { applied } = await deps.ledger.post(
+    Entries.bonus(orgId, a.workerId, body.amountMinor, fee, body.reason, { entryId, currency: project.currency, createdAt: deps.now(), refs: { assignmentId, projectId: a.projectId } }),
+  );
+  return { entryId, assignmentId, workerId: a.workerId, bonusMinor: body.amountMinor, feeMinor: fee, currency: project.currency, reason: body.reason, replayed: !applied };
+}
+
+/** The platform compensates a worker without an assignment, out of its fee income. */
+export async function compensationUseCase(deps: Deps, body: { workerId: string; amountMinor: number; currency: Currency; reason: string }, idempotencyKey: string) {
+  const entryId = `compensation:${body.workerId}:${idempotencyKey}`;
+  const { applied } = await deps.ledger.post(Entries.compensation(body.workerId, body.amountMinor, body.reason, { entryId, currency: body.currency, createdAt: deps.now() }));
+  return { entryId, ...body, replayed: !applied };
+}
+
+export async function statementUseCase(deps: Deps, accountId: string, limit: number, cursor?: string) {
+  const [page, balances] = await Promise.all([deps.ledger.statement(accountId, limit, cursor), deps.ledger.balances([accountId])]);
+  return { balanceMinor: balances[accountId] ?? 0, items: page.items, nextCursor: page.nextCursor ?? null };
+}
+
+/**
+ * Sums every account, per currency and per kind. Double entry means each currency sums to zero;
+ * anything else is a bug to investigate, so the report says where the money sits.
+ */
+export async function reconciliationUseCase(deps: Deps) {
+  const currencies: Record<string, { sumMinor: number; accounts: number; byKind: Record<string, number> }> = {};
+  for (const kind of ACCOUNT_KINDS) {
+    for (let shard = 0; shard < ACCOUNT_SHARDS; shard++) {
+      for await (const a of deps.ledger.accounts(kind, shard)) {
+        const c = (currencies[a.currency] ??= { sumMinor: 0, accounts: 0, byKind: {} });
+        c.sumMinor += a.balance;
+        c.accounts++;
+        c.byKind[kind] = (c.byKind[kind] ?? 0) + a.balance;
+      }
+    }
+  }
+  return { balanced: Object.values(currencies).every((c) => c.sumMinor === 0), currencies, checkedAt: deps.now() };
+}
+
+/** Starts the workflow again for a run that stopped part-way; every step is idempotent, so nobody is paid twice. */
+export async function resumePayoutRunUseCase(deps: Deps, runId: string) {
+  const run = await deps.payouts.getRun(runId);
+  if (!run) throw notFound('payout_run', runId);
+  if (run.status === 'completed') throw conflict('payout_run_completed', 'This payout run has completed; start a new one', { completedAt: run.completedAt });
+  await deps.payoutWorkflow().start(`${runId}-resume-${deps.newId('r')}`, { runId, trigger: run.trigger });
+  return { runId, status: 'running', resumed: true };
 }

@@ -168,10 +168,11 @@ describe('least privilege', () => {
     'api/openapi': [],
     'api/submit-answer': [...writer, ENV.submissionQueueUrl],
     'api/start-payout-run': [...writer, ENV.payoutStateMachineArn],
+    'api/resume-payout-run': [...writer, ENV.payoutStateMachineArn],
     'queue/submission-consumer': [...table, ENV.reviewStateMachineArn],
   };
-  for (const h of ['api/create-project', 'api/add-microtasks', 'api/publish-project', 'api/top-up', 'api/claim-assignment']) expectedEnv[h] = writer;
-  for (const h of ['api/list-projects', 'api/get-project', 'api/get-results', 'api/get-account', 'api/list-my-assignments', 'api/get-assignment', 'api/get-earnings', 'api/get-payout-run']) {
+  for (const h of ['api/create-project', 'api/add-microtasks', 'api/publish-project', 'api/top-up', 'api/claim-assignment', 'api/bonus-assignment', 'api/compensate-worker']) expectedEnv[h] = writer;
+  for (const h of ['api/list-projects', 'api/get-project', 'api/get-results', 'api/get-account', 'api/list-my-assignments', 'api/get-assignment', 'api/get-earnings', 'api/get-payout-run', 'api/get-statement', 'api/get-my-statement', 'api/get-reconciliation']) {
     expectedEnv[h] = table;
   }
   for (const h of Object.values(WORKER_FUNCTIONS).filter((h) => h.startsWith('review/') || h.startsWith('payout/'))) expectedEnv[h] = table;
@@ -214,7 +215,7 @@ describe('least privilege', () => {
       const { actions, statements } = grantsOf(id);
       expect(actions.includes('sqs:SendMessage'), handler).toBe(handler === 'api/submit-answer');
       const starts = statements.filter((s) => [s.Action].flat().includes('states:StartExecution')).map((s) => (s.Resource as { Ref: string }).Ref);
-      const expectedStart = { 'queue/submission-consumer': stateMachine('review').id, 'api/start-payout-run': stateMachine('payout').id }[handler];
+      const expectedStart = { 'queue/submission-consumer': stateMachine('review').id, 'api/start-payout-run': stateMachine('payout').id, 'api/resume-payout-run': stateMachine('payout').id }[handler];
       expect(starts, handler).toEqual(expectedStart ? [expectedStart] : []);
     }
   });

@@ -13,16 +13,26 @@ export interface RunningPlatform {
   process: ChildProcess;
   output: () => string;
   stop(): Promise<number | null>;
+  /** Kills the platform and its emulators at once (SIGKILL to the process group), keeping the data folder. */
+  crash(): Promise<void>;
+}
+
+export interface BootOptions {
+  env?: Record<string, string>;
+  /** Reuse a data folder (after a crash) instead of a fresh one. */
+  dataDir?: string;
 }
 
 /** Boots `npm start`'s entry point as a child process on a free port and a fresh data folder. */
-export async function bootPlatform(env: Record<string, string> = {}): Promise<RunningPlatform> {
+export async function bootPlatform({ env = {}, dataDir: reuse }: BootOptions = {}): Promise<RunningPlatform> {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'infra/local/start.ts'), '--port', String(port), '--data-dir', dataDir, '--fresh'], {
+  const dataDir = reuse ?? mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'infra/local/start.ts'), '--port', String(port), '--data-dir', dataDir, ...(reuse ? [] : ['--fresh'])], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that crash() can kill the emulators with it, as a power cut would.
+    detached: true,
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -50,8 +60,16 @@ export async function bootPlatform(env: Record<string, string> = {}): Promise<Ru
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.kill('SIGINT');
       const code = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 20_000))]);
+      if (code === null) process.kill(-child.pid!, 'SIGKILL'); // never leave emulators behind
       rmSync(dataDir, { recursive: true, force: true });
       return code;
+    },
+    async crash() {
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      process.kill(-child.pid!, 'SIGKILL');
+      await exited;
+      // The emulators die with the group; give the OS a moment to release their ports and files.
+      await new Promise((r) => setTimeout(r, 500));
     },
   };
 }

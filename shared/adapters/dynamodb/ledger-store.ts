@@ -1,8 +1,20 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { precondition } from '../../domain/errors';
 import { assertBalanced, mayGoNegative, type AccountId, type LedgerEntry, type LedgerPort } from '../../domain/ledger/ledger';
-import { ACCOUNT_SHARDS, Keys } from './table-design';
-import { ConditionsFailed, transactWrite, type TransactItem } from './transact';
+import { ACCOUNT_SHARDS, Keys, MAIN_TABLE } from './table-design';
+import { ConditionsFailed, decodeCursor, encodeCursor, transactWrite, type Page, type TransactItem } from './transact';
+
+/** Every kind of account, as listed in the accounts index; reconciliation walks them all. */
+export const ACCOUNT_KINDS = ['external', 'platform', 'client-funds', 'client-escrow', 'worker-available'] as const;
+
+export interface StatementLine {
+  entryId: string;
+  kind: string;
+  amountMinor: number;
+  currency: string;
+  memo: string;
+  createdAt: string;
+}
 
 /** The kind of an account decides the index it is listed in (worker balances feed the payout run). */
 export function accountKind(accountId: AccountId): string {
@@ -92,6 +104,42 @@ export class DynamoLedger implements LedgerPort {
       if (failure === 'replayed') return { applied: false };
       throw failure ?? e;
     }
+  }
+
+  /** An account's posting lines, newest first, one page at a time. */
+  async statement(accountId: AccountId, limit: number, cursor?: string): Promise<Page<StatementLine>> {
+    const r = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :posting)',
+        ExpressionAttributeValues: { ':pk': Keys.account(accountId).pk, ':posting': 'POSTING#' },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
+    return {
+      items: (r.Items ?? []).map((i) => ({ entryId: i.entryId, kind: i.kind, amountMinor: i.amountMinor, currency: i.currency, memo: i.memo, createdAt: i.createdAt })),
+      nextCursor: encodeCursor(r.LastEvaluatedKey),
+    };
+  }
+
+  /** Every account of one kind and shard, page by page. For the admin reconciliation, never a request hot path. */
+  async *accounts(kind: string, shard: number): AsyncGenerator<{ accountId: string; balance: number; currency: string }> {
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const r = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: MAIN_TABLE.indexes[0].indexName,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': Keys.accountByKind(kind, shard, '').gsi1pk },
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      for (const i of r.Items ?? []) yield { accountId: i.accountId as string, balance: i.balance as number, currency: i.currency as string };
+      cursor = r.LastEvaluatedKey;
+    } while (cursor);
   }
 
   async balances(accountIds: AccountId[]): Promise<Record<AccountId, number>> {

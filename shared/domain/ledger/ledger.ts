@@ -30,7 +30,9 @@ export type EntryKind =
   | 'assignment_rejected'
   | 'payout_started'
   | 'payout_settled'
-  | 'payout_failed';
+  | 'payout_failed'
+  | 'bonus'
+  | 'compensation';
 
 export interface Posting {
   accountId: AccountId;
@@ -116,6 +118,23 @@ export const Entries = {
       { accountId: Accounts.workerAvailable(workerId), amountMinor: rewardMinor },
       { accountId: Accounts.platformFees(meta.currency), amountMinor: feeMinor },
     ], 'Assignment approved');
+  },
+  /** A client's bonus on top of a reward, out of its funds, with the platform fee on it like any reward. */
+  bonus(orgId: string, workerId: string, bonusMinor: number, feeMinor: number, reason: string, meta: Meta): LedgerEntry {
+    positive(bonusMinor, 'A bonus');
+    return entry('bonus', { ...meta, memo: reason }, [
+      { accountId: Accounts.clientFunds(orgId), amountMinor: -(bonusMinor + feeMinor) },
+      { accountId: Accounts.workerAvailable(workerId), amountMinor: bonusMinor },
+      { accountId: Accounts.platformFees(meta.currency), amountMinor: feeMinor },
+    ], reason);
+  },
+  /** The platform pays a worker without an assignment (an outage, an overturned decision): out of its fee income. */
+  compensation(workerId: string, amountMinor: number, reason: string, meta: Meta): LedgerEntry {
+    positive(amountMinor, 'A compensation');
+    return entry('compensation', { ...meta, memo: reason }, [
+      { accountId: Accounts.platformFees(meta.currency), amountMinor: -amountMinor },
+      { accountId: Accounts.workerAvailable(workerId), amountMinor },
+    ], reason);
   },
   /** A rejected answer is unpaid: its reserved reward and fee go back to the client. */
   rejectAssignment(orgId: string, amountMinor: number, meta: Meta): LedgerEntry {

@@ -55,6 +55,8 @@ type Op =
   | { op: 'startPayout'; worker: string; amount: number }
   | { op: 'settle'; worker: string; amount: number }
   | { op: 'fail'; worker: string; amount: number }
+  | { op: 'bonus'; org: string; worker: string; bonus: number; fee: number }
+  | { op: 'compensate'; worker: string; amount: number }
   | { op: 'replay'; index: number };
 
 const org = fc.constantFrom(...ORGS);
@@ -69,6 +71,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('startPayout' as const), worker, amount }),
   fc.record({ op: fc.constant('settle' as const), worker, amount }),
   fc.record({ op: fc.constant('fail' as const), worker, amount }),
+  fc.record({ op: fc.constant('bonus' as const), org, worker, bonus: amount, fee: fc.integer({ min: 0, max: 500 }) }),
+  fc.record({ op: fc.constant('compensate' as const), worker, amount: fc.integer({ min: 1, max: 300 }) }),
   fc.record({ op: fc.constant('replay' as const), index: fc.nat() }),
 );
 
@@ -91,6 +95,10 @@ function toEntry(o: Exclude<Op, { op: 'replay' }>, i: number): LedgerEntry {
       return Entries.settlePayout(o.worker, o.amount, meta);
     case 'fail':
       return Entries.failPayout(o.worker, o.amount, meta);
+    case 'bonus':
+      return Entries.bonus(o.org, o.worker, o.bonus, o.fee, 'bonus', meta);
+    case 'compensate':
+      return Entries.compensation(o.worker, o.amount, 'compensation', meta);
   }
 }
 
@@ -144,8 +152,10 @@ describe('ledger invariants under random operations', () => {
         const external = ledger.balance(Accounts.external('EUR'));
         const inside = [...ledger.balances.entries()].filter(([a]) => a !== Accounts.external('EUR')).reduce((s, [, b]) => s + b, 0);
         expect(inside + external).toBe(0);
-        // The fee account holds exactly the fees of the approvals that went through.
-        const fees = applied.filter((e) => e.kind === 'assignment_approved').reduce((s, e) => s + (e.postings.find((p) => p.accountId === Accounts.platformFees('EUR'))?.amountMinor ?? 0), 0);
+        // The fee account holds exactly the fees of the approvals and bonuses that went through, less the compensations it paid.
+        const feeOf = (e: LedgerEntry) => e.postings.find((p) => p.accountId === Accounts.platformFees('EUR'))?.amountMinor ?? 0;
+        const fees = applied.filter((e) => ['assignment_approved', 'bonus', 'compensation'].includes(e.kind)).reduce((s, e) => s + feeOf(e), 0);
+        expect(applied.filter((e) => e.kind === 'compensation').every((e) => feeOf(e) < 0)).toBe(true);
         expect(ledger.balance(Accounts.platformFees('EUR'))).toBe(fees);
         expect(applied.length + refused).toBeLessThanOrEqual(ops.length);
       }),

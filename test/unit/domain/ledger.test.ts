@@ -68,6 +68,8 @@ describe('Entries', () => {
     ['startPayout', () => Entries.startPayout('w', 500, meta)],
     ['settlePayout', () => Entries.settlePayout('w', 500, meta)],
     ['failPayout', () => Entries.failPayout('w', 500, meta)],
+    ['bonus', () => Entries.bonus('o', 'w', 500, 50, 'Great work', meta)],
+    ['compensation', () => Entries.compensation('w', 200, 'Outage', meta)],
   ];
 
   it.each(all)('%s is balanced and carries the meta', (_name, make) => {
@@ -87,6 +89,18 @@ describe('Entries', () => {
     expect(byAccount(Entries.startPayout('w', 500, meta))).toEqual({ [Accounts.workerAvailable('w')]: -500, [Accounts.payoutsInTransit('EUR')]: 500 });
     expect(byAccount(Entries.settlePayout('w', 500, meta))).toEqual({ [Accounts.payoutsInTransit('EUR')]: -500, [Accounts.external('EUR')]: 500 });
     expect(byAccount(Entries.failPayout('w', 500, meta))).toEqual({ [Accounts.payoutsInTransit('EUR')]: -500, [Accounts.workerAvailable('w')]: 500 });
+  });
+
+  it('bonus comes out of client funds with the fee on top, compensation out of platform fees; both carry the reason', () => {
+    const b = Entries.bonus('o', 'w', 500, 50, 'Great work', meta);
+    expect(b.kind).toBe('bonus');
+    expect(b.memo).toBe('Great work');
+    expect(byAccount(b)).toEqual({ [Accounts.clientFunds('o')]: -550, [Accounts.workerAvailable('w')]: 500, [Accounts.platformFees('EUR')]: 50 });
+    const c = Entries.compensation('w', 200, 'Outage', meta);
+    expect(c.memo).toBe('Outage');
+    expect(byAccount(c)).toEqual({ [Accounts.platformFees('EUR')]: -200, [Accounts.workerAvailable('w')]: 200 });
+    expect(() => Entries.bonus('o', 'w', 0, 0, 'x', meta)).toThrow(DomainError);
+    expect(() => Entries.compensation('w', -5, 'x', meta)).toThrow(DomainError);
   });
 
   it('approveAssignment splits reward and fee out of escrow', () => {

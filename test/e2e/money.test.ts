@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localUser } from '../../infra/local/users';
+import { apiClient, bootPlatform, eventually, type RunningPlatform } from '../support/local-platform';
+
+/**
+ * The money issue's end-to-end run: a funded client runs a project, pays a bonus, the platform pays
+ * a compensation, the books reconcile, and a payout run killed part-way (the whole platform and
+ * its emulators killed at once) is resumed after a restart without paying anyone twice.
+ */
+let platform: RunningPlatform;
+type Call = ReturnType<typeof apiClient>;
+const names = ['ana', 'ben', 'cai'] as const;
+
+async function signIn(p: RunningPlatform) {
+  const url = p.info.apiUrl;
+  const as = async (email: string, group: 'clients' | 'workers' | 'admins') => localUser(p.info, email, [group]);
+  const client = apiClient(url, (await as('client@example.com', 'clients')).accessToken);
+  const rival = apiClient(url, (await as('rival@example.com', 'clients')).accessToken);
+  const admin = apiClient(url, (await as('admin@example.com', 'admins')).accessToken);
+  const workers: Record<string, { sub: string; call: Call }> = {};
+  for (const n of names) {
+    const u = await as(`${n}@example.com`, 'workers');
+    workers[n] = { sub: u.sub, call: apiClient(url, u.accessToken) };
+  }
+  return { client, rival, admin, workers };
+}
+
+beforeAll(async () => {
+  // Each sandbox payout takes 1.5 s, so that a run can be killed while it is paying.
+  platform = await bootPlatform({ env: { SANDBOX_PAYOUT_DELAY_MS: '1500' } });
+});
+
+afterAll(async () => {
+  await platform?.stop();
+});
+
+describe('money, end to end', () => {
+  it('funds, rewards, bonuses, compensates, reconciles, and survives a payout run killed part-way', async () => {
+    const first = await signIn(platform);
+    const { rival } = first;
+    let { client, admin, workers } = first;
+
+    expect((await client('POST', '/account/top-ups', { amountMinor: 20_000 }, { 'idempotency-key': 'fund' })).status).toBe(201);
+    const project = (
+      await client('POST', '/projects', {
+        title: 'Label a photo',
+        answerSpec: { type: 'single_choice', question: 'Cat?', options: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] },
+        reward: { amountMinor: 1_000 },
+        redundancy: 1,
+      })
+    ).body;
+    await client('POST', `/projects/${project.projectId}/microtasks`, { microtasks: names.map((n) => ({ input: { photo: `${n}.jpg` } })) });
+    expect((await client('POST', `/projects/${project.projectId}/publish`, {})).status).toBe(200);
+
+    const assignmentOf: Record<string, string> = {};
+    for (const n of names) {
+      const claim = await workers[n]!.call('POST', `/projects/${project.projectId}/assignments`, {});
+      expect(claim.status).toBe(201);
+      assignmentOf[n] = claim.body.assignment.assignmentId;
+      expect((await workers[n]!.call('POST', `/assignments/${assignmentOf[n]}/submission`, { answer: { choice: 'yes' } })).status).toBe(200);
+    }
+    await eventually('every microtask reviewed', async () => {
+      const r = await client('GET', `/projects/${project.projectId}/results`);
+      return r.body.items.length === 3 && r.body.items.every((i: { status: string }) => i.status === 'completed');
+    });
+
+    // A bonus with a reason the worker sees; the retry with the same key is not paid again.
+    const bonus = await client('POST', `/assignments/${assignmentOf.ana}/bonuses`, { amountMinor: 500, reason: 'Great detail' }, { 'idempotency-key': 'bonus-1' });
+    expect(bonus.status).toBe(201);
+    expect(bonus.body).toMatchObject({ bonusMinor: 500, feeMinor: 50, workerId: workers.ana!.sub, replayed: false });
+    expect((await client('POST', `/assignments/${assignmentOf.ana}/bonuses`, { amountMinor: 500, reason: 'Great detail' }, { 'idempotency-key': 'bonus-1' })).body.entryId).toBe(bonus.body.entryId);
+    // Another client cannot pay or even see a bonus on this work.
+    expect((await rival('POST', `/assignments/${assignmentOf.ana}/bonuses`, { amountMinor: 500, reason: 'x' })).status).toBe(404);
+
+    // A compensation out of platform fees (3 × 100 + 50 so far); more than the fees hold is refused.
+    const comp = await admin('POST', '/admin/compensations', { workerId: workers.ben!.sub, amountMinor: 200, reason: 'Outage on 20 November' }, { 'idempotency-key': 'comp-1' });
+    expect(comp.status).toBe(201);
+    const tooMuch = await admin('POST', '/admin/compensations', { workerId: workers.ben!.sub, amountMinor: 10_000, reason: 'Too much' });
+    expect(tooMuch.status).toBe(422);
+    expect(tooMuch.body.error.code).toBe('insufficient_funds');
+    expect((await client('POST', '/admin/compensations', { workerId: workers.ben!.sub, amountMinor: 1, reason: 'x' })).status).toBe(403);
+
+    // Workers see every credit with its reason; the client sees its movements.
+    const anaStatement = (await workers.ana!.call('GET', '/workers/me/statement')).body;
+    expect(anaStatement.balanceMinor).toBe(1_500);
+    expect(anaStatement.items.map((l: { kind: string; memo: string; amountMinor: number }) => [l.kind, l.memo, l.amountMinor])).toEqual(
+      expect.arrayContaining([['bonus', 'Great detail', 500], ['assignment_approved', 'Assignment approved', 1_000]]),
+    );
+    expect((await workers.ben!.call('GET', '/workers/me/statement')).body.items[0]).toMatchObject({ kind: 'compensation', memo: 'Outage on 20 November', amountMinor: 200 });
+    const funds = (await client('GET', '/account/statement')).body;
+    expect(funds.balanceMinor).toBe(20_000 - 3_300 - 550);
+    expect(funds.items.map((l: { kind: string }) => l.kind).sort()).toEqual(['bonus', 'escrow_reserve', 'top_up']);
+
+    const books = (await admin('GET', '/admin/reconciliation')).body;
+    expect(books.balanced).toBe(true);
+    expect(books.currencies.EUR.sumMinor).toBe(0);
+    expect(books.currencies.EUR.byKind).toMatchObject({ 'worker-available': 1_500 + 1_200 + 1_000, external: -20_000 });
+
+    // A payout run, killed with the whole platform while the sandbox provider is paying.
+    const run = (await admin('POST', '/admin/payout-runs', {})).body.runId as string;
+    await eventually('a first payout to settle', async () => {
+      for (const n of names) if ((await workers[n]!.call('GET', '/workers/me/earnings')).body.balances.paidMinor > 0) return true;
+      return false;
+    });
+    const dataDir = platform.dataDir;
+    await platform.crash();
+
+    platform = await bootPlatform({ dataDir });
+    ({ client, admin, workers } = await signIn(platform));
+    expect((await admin('GET', `/admin/payout-runs/${run}`)).body.status).toBe('running');
+    expect((await admin('POST', `/admin/payout-runs/${run}/resume`, {})).status).toBe(202);
+    const report = await eventually('the resumed run', async () => {
+      const r = await admin('GET', `/admin/payout-runs/${run}`);
+      return r.body.status === 'completed' ? r.body.report : undefined;
+    });
+    expect(report).toMatchObject({ paid: 3, failed: 0, paidMinor: 3_700 });
+    const expected = { ana: 1_500, ben: 1_200, cai: 1_000 };
+    for (const n of names) {
+      expect((await workers[n]!.call('GET', '/workers/me/earnings')).body.balances, n).toEqual({ availableMinor: 0, paidMinor: expected[n] });
+    }
+    expect((await admin('POST', `/admin/payout-runs/${run}/resume`, {})).body.error.code).toBe('payout_run_completed');
+
+    // Run again: nothing new to pay. The books still balance, with the money now outside.
+    const again = (await admin('POST', '/admin/payout-runs', {})).body.runId;
+    const second = await eventually('the second run', async () => {
+      const r = await admin('GET', `/admin/payout-runs/${again}`);
+      return r.body.status === 'completed' ? r.body.report : undefined;
+    });
+    expect(second).toMatchObject({ paid: 0, paidMinor: 0 });
+    const after = (await admin('GET', '/admin/reconciliation')).body;
+    expect(after.balanced).toBe(true);
+    expect(after.currencies.EUR.byKind).toMatchObject({ 'worker-available': 0, external: -20_000 + 3_700 });
+  });
+});
