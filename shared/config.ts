@@ -25,6 +25,7 @@ export const ENV = {
   payoutStateMachineArn: 'PAYOUT_STATE_MACHINE_ARN',
   minPayoutMinor: 'MIN_PAYOUT_MINOR',
   platformFeeBasisPoints: 'PLATFORM_FEE_BASIS_POINTS',
+  holdPeriodHours: 'HOLD_PERIOD_HOURS',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
 } as const;
 
@@ -39,5 +40,7 @@ export const config = {
   minPayoutMinor: () => int(ENV.minPayoutMinor, 1_000),
   /** 10 % platform fee on top of each reward by default. */
   platformFeeBasisPoints: () => int(ENV.platformFeeBasisPoints, 1_000),
+  /** How long an approved reward stays pending before it can be paid out; 0 pays it at the next run. */
+  holdPeriodHours: () => int(ENV.holdPeriodHours, 0),
   s3ForcePathStyle: () => process.env[ENV.s3ForcePathStyle] === 'true',
 };

@@ -30,6 +30,8 @@ export interface StageConfig {
   /** Business settings handed to every Lambda (see shared/config.ts). */
   readonly minPayoutMinor: number;
   readonly platformFeeBasisPoints: number;
+  /** Hours an approved reward stays pending before it is payable (time to catch fraud and appeals). */
+  readonly holdPeriodHours: number;
   /** When the weekly payout run starts (UTC). */
   readonly payoutSchedule: CronOptions;
 }
@@ -66,6 +68,8 @@ const DEFAULTS: Record<StageName, Omit<StageConfig, 'allowedOrigins' | 'allowedO
     allowedOrigins: ['*'],
     apiThrottle: { rateLimit: 50, burstLimit: 100 },
     threatProtection: false,
+    // Local and dev runs pay at the next run, so a walk-through ends with a payout.
+    holdPeriodHours: 0,
   },
   prod: {
     ...BASE,
@@ -78,6 +82,7 @@ const DEFAULTS: Record<StageName, Omit<StageConfig, 'allowedOrigins' | 'allowedO
     allowedOrigins: ['https://app.tessera.example'],
     apiThrottle: { rateLimit: 500, burstLimit: 1_000 },
     threatProtection: true,
+    holdPeriodHours: 72,
   },
 };
 

@@ -207,9 +207,10 @@ export class TesseraFunction extends Construct implements IGrantable {
   }
 
   /** Business settings from the stage config. */
-  bindSettings(config: Pick<StageConfig, 'minPayoutMinor' | 'platformFeeBasisPoints'>): this {
+  bindSettings(config: Pick<StageConfig, 'minPayoutMinor' | 'platformFeeBasisPoints' | 'holdPeriodHours'>): this {
     this.addEnvironment(ENV.minPayoutMinor, String(config.minPayoutMinor));
     this.addEnvironment(ENV.platformFeeBasisPoints, String(config.platformFeeBasisPoints));
+    this.addEnvironment(ENV.holdPeriodHours, String(config.holdPeriodHours));
     return this;
   }
 

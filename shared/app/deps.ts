@@ -23,7 +23,7 @@ export interface Deps {
   payoutProvider: PayoutProvider;
   now: () => string;
   newId: (prefix: string) => string;
-  settings: { minPayoutMinor: number; feeBasisPoints: number };
+  settings: { minPayoutMinor: number; feeBasisPoints: number; holdPeriodHours: number };
 }
 
 let deps: Deps | undefined;
@@ -46,7 +46,7 @@ export function getDeps(): Deps {
     payoutProvider: sandboxPayouts,
     now: () => new Date().toISOString(),
     newId: (prefix) => newId(prefix),
-    settings: { minPayoutMinor: config.minPayoutMinor(), feeBasisPoints: config.platformFeeBasisPoints() },
+    settings: { minPayoutMinor: config.minPayoutMinor(), feeBasisPoints: config.platformFeeBasisPoints(), holdPeriodHours: config.holdPeriodHours() },
   };
   return deps;
 }

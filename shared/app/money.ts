@@ -24,11 +24,13 @@ export async function accountUseCase(deps: Deps, orgId: string) {
 
 export async function earningsUseCase(deps: Deps, workerId: string) {
   const available = Accounts.workerAvailable(workerId);
-  const b = await deps.ledger.balances([available]);
+  const pending = Accounts.workerPending(workerId);
+  const b = await deps.ledger.balances([available, pending]);
   const payouts = await deps.payouts.payoutsOfWorker(workerId, 20);
   return {
-    balances: { availableMinor: b[available] ?? 0, paidMinor: payouts.filter((p) => p.status === 'paid').reduce((s, p) => s + p.amountMinor, 0) },
+    balances: { pendingMinor: b[pending] ?? 0, availableMinor: b[available] ?? 0, paidMinor: payouts.filter((p) => p.status === 'paid').reduce((s, p) => s + p.amountMinor, 0) },
     minimumPayoutMinor: deps.settings.minPayoutMinor,
+    holdPeriodHours: deps.settings.holdPeriodHours,
     recentPayouts: payouts,
   };
 }
@@ -53,10 +55,19 @@ export async function preparePayoutRunUseCase(deps: Deps, input: { runId?: strin
  * balance at or above the minimum. Each payout is unique per (run, worker), so a retried or resumed
  * shard pays nobody twice. Returns `done: false` with a cursor when the shard has more pages.
  */
+const HOLDS_PER_STEP = 200;
+
 export async function payShardUseCase(deps: Deps, input: { runId: string; shard: number; cursor?: Record<string, unknown> }) {
   const run = await deps.payouts.getRun(input.runId);
   if (!run) throw notFound('payout_run', input.runId);
   for (const p of await deps.payouts.startedPayouts(run.runId, input.shard)) await settle(deps, p);
+  // Rewards whose hold period is over become available first, so this run can pay them.
+  const due = await deps.payouts.dueHolds(input.shard, deps.now(), HOLDS_PER_STEP);
+  for (const h of due) {
+    await deps.payouts.release(h, Entries.releaseHold(h.workerId, h.amountMinor, { entryId: `release:${h.assignmentId}`, currency: h.currency, createdAt: deps.now(), refs: { assignmentId: h.assignmentId } }));
+  }
+  // A full page means more may be due: loop (the state machine calls again) before paying.
+  if (due.length === HOLDS_PER_STEP) return { runId: run.runId, shard: input.shard, done: false };
   const page = await deps.payouts.payableAccounts(input.shard, run.minPayoutMinor, input.cursor);
   for (const account of page.accounts) {
     const workerId = account.accountId.split(':')[1]!;

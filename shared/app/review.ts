@@ -3,6 +3,7 @@ import { Entries } from '../domain/ledger/ledger';
 import { answerLabel } from '../domain/marketplace/answer-spec';
 import type { ReviewDecision } from '../domain/marketplace/assignment';
 import { costPerAssignment } from '../domain/marketplace/project';
+import { holdReleaseAt } from '../domain/payouts/payouts';
 import { reviewByConsensus, type SubmittedAnswer } from '../domain/quality/consensus-review';
 import type { Deps } from './deps';
 
@@ -62,11 +63,13 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
     const workerId = workerOf.get(assignmentId);
     if (!workerId) continue;
     const meta = { entryId: `review:${assignmentId}`, currency: project.currency, createdAt: now, refs: { assignmentId, projectId: project.projectId } };
-    const entry =
-      decision.outcome === 'approved'
-        ? Entries.approveAssignment(project.orgId, workerId, cost.rewardMinor, cost.feeMinor, meta)
-        : Entries.rejectAssignment(project.orgId, cost.totalMinor, meta);
-    await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry);
+    const isApproval = decision.outcome === 'approved';
+    const held = isApproval && deps.settings.holdPeriodHours > 0;
+    const entry = isApproval
+      ? Entries.approveAssignment(project.orgId, workerId, cost.rewardMinor, cost.feeMinor, meta, held)
+      : Entries.rejectAssignment(project.orgId, cost.totalMinor, meta);
+    const hold = held ? { assignmentId, workerId, amountMinor: cost.rewardMinor, currency: project.currency, releaseAt: holdReleaseAt(now, deps.settings.holdPeriodHours) } : undefined;
+    await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, hold);
     if (decision.outcome === 'approved') approved++;
     else rejected++;
   }

@@ -173,7 +173,7 @@ describe('the local platform', () => {
     });
     expect(report).toMatchObject({ paid: 2, failed: 0, paidMinor: 2_000 });
     const paid = (await workers[0]!.call('GET', '/workers/me/earnings')).body;
-    expect(paid.balances).toEqual({ availableMinor: 0, paidMinor: 1_000 });
+    expect(paid.balances).toEqual({ pendingMinor: 0, availableMinor: 0, paidMinor: 1_000 });
 
     // A second run finds nothing new to pay.
     const second = await admin('POST', '/admin/payout-runs', {});

@@ -116,7 +116,7 @@ describe('money, end to end', () => {
     expect(report).toMatchObject({ paid: 3, failed: 0, paidMinor: 3_700 });
     const expected = { ana: 1_500, ben: 1_200, cai: 1_000 };
     for (const n of names) {
-      expect((await workers[n]!.call('GET', '/workers/me/earnings')).body.balances, n).toEqual({ availableMinor: 0, paidMinor: expected[n] });
+      expect((await workers[n]!.call('GET', '/workers/me/earnings')).body.balances, n).toEqual({ pendingMinor: 0, availableMinor: 0, paidMinor: expected[n] });
     }
     expect((await admin('POST', `/admin/payout-runs/${run}/resume`, {})).body.error.code).toBe('payout_run_completed');
 

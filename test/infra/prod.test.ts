@@ -67,6 +67,12 @@ describe('prod stage', () => {
     for (const [id, lg] of Object.entries(stateless.findResources('AWS::Logs::LogGroup'))) expect(lg.Properties.RetentionInDays, id).toBe(365);
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 } });
   });
+
+  it('holds approved rewards for 72 hours before they can be paid out', () => {
+    const fns = Object.values(stateless.findResources('AWS::Lambda::Function')).filter((f) => f.Metadata?.['tessera:handler']);
+    expect(fns.length).toBeGreaterThan(0);
+    for (const f of fns) expect(f.Properties.Environment.Variables.HOLD_PERIOD_HOURS).toBe('72');
+  });
 });
 
 describe('stage config', () => {

@@ -160,7 +160,7 @@ describe('least privilege', () => {
     const { POWERTOOLS_SERVICE_NAME: _s, NODE_OPTIONS: _n, ...rest } = r.Properties.Environment.Variables as Record<string, unknown>;
     return Object.keys(rest).sort();
   };
-  const settings = [ENV.minPayoutMinor, ENV.platformFeeBasisPoints];
+  const settings = [ENV.minPayoutMinor, ENV.platformFeeBasisPoints, ENV.holdPeriodHours];
   const table = [ENV.tableName];
   const writer = [ENV.tableName, ENV.idempotencyTableName];
   const expectedEnv: Record<string, string[]> = {

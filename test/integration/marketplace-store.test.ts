@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newProject } from '../support/fixtures';
-import { DynamoLedger } from '../../shared/adapters/dynamodb/ledger-store';
-import { DynamoMarketplaceStore } from '../../shared/adapters/dynamodb/marketplace-store';
-import { DynamoPayoutStore } from '../../shared/adapters/dynamodb/payout-store';
 import { derivedId, newId } from '../../shared/adapters/ids';
-import type { SubmissionQueue, Workflow } from '../../shared/adapters/messaging';
 import type { Deps } from '../../shared/app/deps';
 import { addMicrotasksUseCase, createProjectUseCase, publishProjectUseCase } from '../../shared/app/projects';
 import { claimAssignmentUseCase } from '../../shared/app/work';
@@ -13,31 +9,13 @@ import { Accounts, Entries } from '../../shared/domain/ledger/ledger';
 import type { Assignment } from '../../shared/domain/marketplace/assignment';
 import type { Microtask } from '../../shared/domain/marketplace/microtask';
 import { costPerAssignment, escrowFor } from '../../shared/domain/marketplace/project';
+import { makeDeps as makeDepsOn } from '../support/deps';
 import { startDynamo, type LocalDynamo } from '../support/emulators';
 
 let dynamo: LocalDynamo;
 let deps: Deps;
 let table: string;
-const unused = () => {
-  throw new Error('not used in this test');
-};
-
-function makeDeps(tableName: string, now: () => string = () => new Date().toISOString()): Deps {
-  const ledger = new DynamoLedger(dynamo.client, tableName);
-  return {
-    ledger,
-    marketplace: new DynamoMarketplaceStore(dynamo.client, tableName, ledger),
-    payouts: new DynamoPayoutStore(dynamo.client, tableName, ledger),
-    submissions: () => ({ announce: async () => undefined }) as unknown as SubmissionQueue,
-    reviewWorkflow: unused as () => Workflow,
-    payoutWorkflow: unused as () => Workflow,
-    payments: { charge: unused },
-    payoutProvider: { send: unused },
-    now,
-    newId: (prefix) => newId(prefix),
-    settings: { minPayoutMinor: 1_000, feeBasisPoints: 1_000 },
-  };
-}
+const makeDeps = (tableName: string, now?: () => string) => makeDepsOn(dynamo.client, tableName, now ? { now } : {});
 
 const spec = (redundancy: number) => newProject({ redundancy });
 

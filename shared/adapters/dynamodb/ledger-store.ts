@@ -5,7 +5,7 @@ import { ACCOUNT_SHARDS, Keys, MAIN_TABLE } from './table-design';
 import { ConditionsFailed, decodeCursor, encodeCursor, transactWrite, type Page, type TransactItem } from './transact';
 
 /** Every kind of account, as listed in the accounts index; reconciliation walks them all. */
-export const ACCOUNT_KINDS = ['external', 'platform', 'client-funds', 'client-escrow', 'worker-available'] as const;
+export const ACCOUNT_KINDS = ['external', 'platform', 'client-funds', 'client-escrow', 'worker-pending', 'worker-available'] as const;
 
 export interface StatementLine {
   entryId: string;
@@ -22,7 +22,7 @@ export function accountKind(accountId: AccountId): string {
   return owner === 'worker' || owner === 'client' ? `${owner}-${kind}` : (owner ?? 'other');
 }
 
-function shardOf(accountId: string): number {
+export function shardOf(accountId: string): number {
   let h = 0;
   for (let i = 0; i < accountId.length; i++) h = (Math.imul(h, 31) + accountId.charCodeAt(i)) >>> 0;
   return h % ACCOUNT_SHARDS;

@@ -6,7 +6,9 @@ import type { Assignment, ReviewDecision } from '../../domain/marketplace/assign
 import { OPEN_INDEX_SHARDS, openIndexShard, type Microtask, type MicrotaskResult } from '../../domain/marketplace/microtask';
 import type { Project } from '../../domain/marketplace/project';
 import type { DynamoLedger } from './ledger-store';
-import { translateLedgerFailure } from './ledger-store';
+import { shardOf, translateLedgerFailure } from './ledger-store';
+import { Accounts } from '../../domain/ledger/ledger';
+import type { Hold } from '../../domain/payouts/payouts';
 import { Keys, MAIN_TABLE } from './table-design';
 import { ConditionsFailed, decodeCursor, encodeCursor, transactWrite, type Page, type TransactItem } from './transact';
 
@@ -310,7 +312,7 @@ export class DynamoMarketplaceStore {
    * submitted → approved | rejected, with the money movement in the same transaction. Returns
    * false when the decision had already been applied (a retried state machine task).
    */
-  async decide(assignmentId: string, decision: ReviewDecision, entry: LedgerEntry): Promise<boolean> {
+  async decide(assignmentId: string, decision: ReviewDecision, entry: LedgerEntry, hold?: Hold): Promise<boolean> {
     try {
       await transactWrite(this.client, [
         {
@@ -324,6 +326,17 @@ export class DynamoMarketplaceStore {
           },
         },
         ...this.ledger.transactItems(entry),
+        ...(hold
+          ? [
+              {
+                Put: {
+                  TableName: this.table,
+                  Item: { ...Keys.hold(hold.assignmentId), ...Keys.holdDue(shardOf(Accounts.workerAvailable(hold.workerId)), hold.releaseAt, hold.assignmentId), type: 'Hold', ...hold },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ]
+          : []),
       ]);
       return true;
     } catch (e) {

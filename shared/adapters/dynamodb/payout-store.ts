@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LedgerEntry } from '../../domain/ledger/ledger';
-import type { Payout, PayoutReport, PayoutRun } from '../../domain/payouts/payouts';
+import type { Hold, Payout, PayoutReport, PayoutRun } from '../../domain/payouts/payouts';
 import type { DynamoLedger } from './ledger-store';
 import { accountKind, translateLedgerFailure } from './ledger-store';
 import { Accounts } from '../../domain/ledger/ledger';
@@ -64,6 +64,35 @@ export class DynamoPayoutStore {
       accounts: (r.Items ?? []).map((i) => ({ accountId: i.accountId as string, balance: i.balance as number, currency: i.currency as string })),
       cursor: r.LastEvaluatedKey,
     };
+  }
+
+  /** Holds of one shard whose release time has come, oldest first. */
+  async dueHolds(shard: number, now: string, limit: number): Promise<Hold[]> {
+    const r = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: MAIN_TABLE.indexes[1].indexName,
+        // '$' sorts right after '#', so every `<releaseAt>#<id>` with releaseAt ≤ now is below it.
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :upper',
+        ExpressionAttributeValues: { ':pk': Keys.holdDue(shard, '', '').gsi2pk, ':upper': `${now}$` },
+        Limit: limit,
+      }),
+    );
+    return (r.Items ?? []).map((i) => ({ assignmentId: i.assignmentId, workerId: i.workerId, amountMinor: i.amountMinor, currency: i.currency, releaseAt: i.releaseAt }));
+  }
+
+  /** Ends a hold: the hold item goes and the money moves to available, atomically. False if released before. */
+  async release(hold: Hold, entry: LedgerEntry): Promise<boolean> {
+    try {
+      await transactWrite(this.client, [
+        { Delete: { TableName: this.table, Key: Keys.hold(hold.assignmentId), ConditionExpression: 'attribute_exists(pk)' } },
+        ...this.ledger.transactItems(entry),
+      ]);
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionsFailed && (e.failed.includes(0) || e.failed.includes(1))) return false;
+      throw e;
+    }
   }
 
   /** Payouts of this run and shard that were started but not settled (a crash in between). */

@@ -41,6 +41,10 @@ export const Keys = {
   /** One line per posting, under its account, for statements. */
   posting: (accountId: string, createdAt: string, entryId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `POSTING#${createdAt}#${entryId}` }),
 
+  /** A reward in its hold period; indexed by release time within the worker's balance shard. */
+  hold: (assignmentId: string) => ({ pk: `HOLD#${assignmentId}`, sk: 'HOLD' }),
+  holdDue: (shard: number, releaseAt: string, assignmentId: string) => ({ gsi2pk: `HOLDS#${shard}`, gsi2sk: `${releaseAt}#${assignmentId}` }),
+
   payoutRun: (runId: string) => ({ pk: `PAYOUTRUN#${runId}`, sk: 'RUN' }),
   payout: (runId: string, workerId: string) => ({ pk: `PAYOUTRUN#${runId}`, sk: `PAYOUT#${workerId}` }),
   payoutByWorker: (workerId: string, createdAt: string, runId: string) => ({ gsi1pk: `WORKER#${workerId}#PAYOUTS`, gsi1sk: `${createdAt}#${runId}` }),

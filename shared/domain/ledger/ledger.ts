@@ -16,6 +16,8 @@ export const Accounts = {
   payoutsInTransit: (currency: Currency): AccountId => `platform:payouts-in-transit:${currency}`,
   clientFunds: (orgId: string): AccountId => `client:${orgId}:funds`,
   clientEscrow: (orgId: string): AccountId => `client:${orgId}:escrow`,
+  /** Approved rewards still inside the hold period: visible to the worker, not yet payable. */
+  workerPending: (workerId: string): AccountId => `worker:${workerId}:pending`,
   workerAvailable: (workerId: string): AccountId => `worker:${workerId}:available`,
 } as const;
 
@@ -32,6 +34,7 @@ export type EntryKind =
   | 'payout_settled'
   | 'payout_failed'
   | 'bonus'
+  | 'hold_released'
   | 'compensation';
 
 export interface Posting {
@@ -110,14 +113,25 @@ export const Entries = {
       { accountId: Accounts.clientFunds(orgId), amountMinor },
     ], 'Unused escrow returned');
   },
-  /** The reward goes to the worker, the fee to the platform, both out of the client's escrow. */
-  approveAssignment(orgId: string, workerId: string, rewardMinor: number, feeMinor: number, meta: Meta): LedgerEntry {
+  /**
+   * The reward goes to the worker, the fee to the platform, both out of the client's escrow. With a
+   * hold period the reward waits in the worker's pending account until the hold is released.
+   */
+  approveAssignment(orgId: string, workerId: string, rewardMinor: number, feeMinor: number, meta: Meta, held = false): LedgerEntry {
     positive(rewardMinor, 'A reward');
     return entry('assignment_approved', meta, [
       { accountId: Accounts.clientEscrow(orgId), amountMinor: -(rewardMinor + feeMinor) },
-      { accountId: Accounts.workerAvailable(workerId), amountMinor: rewardMinor },
+      { accountId: held ? Accounts.workerPending(workerId) : Accounts.workerAvailable(workerId), amountMinor: rewardMinor },
       { accountId: Accounts.platformFees(meta.currency), amountMinor: feeMinor },
     ], 'Assignment approved');
+  },
+  /** The hold period of a reward is over: pending becomes available (and payable). */
+  releaseHold(workerId: string, amountMinor: number, meta: Meta): LedgerEntry {
+    positive(amountMinor, 'A released hold');
+    return entry('hold_released', meta, [
+      { accountId: Accounts.workerPending(workerId), amountMinor: -amountMinor },
+      { accountId: Accounts.workerAvailable(workerId), amountMinor },
+    ], 'Hold period over: reward available');
   },
   /** A client's bonus on top of a reward, out of its funds, with the platform fee on it like any reward. */
   bonus(orgId: string, workerId: string, bonusMinor: number, feeMinor: number, reason: string, meta: Meta): LedgerEntry {

@@ -32,6 +32,19 @@ export interface PayoutReport {
   failures: { workerId: string; reason: string }[];
 }
 
+/** A reward waiting out the hold period before it becomes payable. */
+export interface Hold {
+  assignmentId: string;
+  workerId: string;
+  amountMinor: number;
+  currency: Currency;
+  releaseAt: string;
+}
+
+export function holdReleaseAt(decidedAt: string, holdHours: number): string {
+  return new Date(Date.parse(decidedAt) + holdHours * 3_600_000).toISOString();
+}
+
 /** A worker is paid once the available balance reaches the minimum; the whole balance goes out. */
 export function payoutAmount(availableMinor: number, minPayoutMinor: number): number {
   return availableMinor >= minPayoutMinor && availableMinor > 0 ? availableMinor : 0;
