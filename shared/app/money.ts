@@ -1,7 +1,7 @@
 import { conflict, notFound, precondition } from '../domain/errors';
 import { Accounts, Entries } from '../domain/ledger/ledger';
 import { feeOn, type Currency } from '../domain/money';
-import { payoutAmount, summarize, type Payout, type PayoutRun } from '../domain/payouts/payouts';
+import { effectiveHourlyRateMinor, payoutAmount, summarize, type Payout, type PayoutRun } from '../domain/payouts/payouts';
 import { ACCOUNT_SHARDS } from '../adapters/dynamodb/table-design';
 import { ACCOUNT_KINDS } from '../adapters/dynamodb/ledger-store';
 import type { Deps } from './deps';
@@ -31,6 +31,8 @@ export async function earningsUseCase(deps: Deps, workerId: string) {
     balances: { pendingMinor: b[pending] ?? 0, availableMinor: b[available] ?? 0, paidMinor: payouts.filter((p) => p.status === 'paid').reduce((s, p) => s + p.amountMinor, 0) },
     minimumPayoutMinor: deps.settings.minPayoutMinor,
     holdPeriodHours: deps.settings.holdPeriodHours,
+    // Rewards (not bonuses) per hour of measured task time, per currency earned in.
+    work: (await deps.marketplace.workerStats(workerId)).map((s) => ({ ...s, effectiveHourlyRateMinor: effectiveHourlyRateMinor(s) })),
     recentPayouts: payouts,
   };
 }

@@ -36,7 +36,7 @@ export async function loadSubmissionsUseCase(deps: Deps, state: ReviewState): Pr
   const assignments = await deps.marketplace.listAssignmentsOfMicrotask(m.microtaskId);
   const answers = assignments
     .filter((a) => a.answer && a.status !== 'claimed')
-    .map((a) => ({ assignmentId: a.assignmentId, workerId: a.workerId, label: answerLabel(project.answerSpec, a.answer!) }));
+    .map((a) => ({ assignmentId: a.assignmentId, workerId: a.workerId, label: answerLabel(project.answerSpec, a.answer!), timeSpentMs: a.submissionContext?.timeSpentMs ?? 0 }));
   return { microtaskId: m.microtaskId, projectId: m.projectId, answers };
 }
 
@@ -56,12 +56,13 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
   const now = deps.now();
   const cost = costPerAssignment(project);
   // LoadSubmissions read every assignment; its answers carry the worker ids, so nothing is read again.
-  const workerOf = new Map((state.answers ?? []).map((a) => [a.assignmentId, a.workerId]));
+  const answerOf = new Map((state.answers ?? []).map((a) => [a.assignmentId, a]));
   let approved = 0;
   let rejected = 0;
   for (const { assignmentId, decision } of state.decisions ?? []) {
-    const workerId = workerOf.get(assignmentId);
-    if (!workerId) continue;
+    const answer = answerOf.get(assignmentId);
+    if (!answer) continue;
+    const { workerId } = answer;
     const meta = { entryId: `review:${assignmentId}`, currency: project.currency, createdAt: now, refs: { assignmentId, projectId: project.projectId } };
     const isApproval = decision.outcome === 'approved';
     const held = isApproval && deps.settings.holdPeriodHours > 0;
@@ -69,7 +70,8 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
       ? Entries.approveAssignment(project.orgId, workerId, cost.rewardMinor, cost.feeMinor, meta, held)
       : Entries.rejectAssignment(project.orgId, cost.totalMinor, meta);
     const hold = held ? { assignmentId, workerId, amountMinor: cost.rewardMinor, currency: project.currency, releaseAt: holdReleaseAt(now, deps.settings.holdPeriodHours) } : undefined;
-    await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, hold);
+    const stats = { workerId, currency: project.currency, approved: isApproval, rewardMinor: isApproval ? cost.rewardMinor : 0, activeMs: answer.timeSpentMs ?? 0 };
+    await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, { hold, stats });
     if (decision.outcome === 'approved') approved++;
     else rejected++;
   }

@@ -160,6 +160,8 @@ describe('the local platform', () => {
 
     expect((await workers[0]!.call('GET', '/workers/me/earnings')).body.balances.availableMinor).toBe(1_000);
     expect((await workers[2]!.call('GET', '/workers/me/earnings')).body.balances.availableMinor).toBe(0);
+    expect((await workers[0]!.call('GET', '/workers/me/earnings')).body.work[0]).toMatchObject({ approvedCount: 1, rejectedCount: 0, earnedMinor: 1_000 });
+    expect((await workers[2]!.call('GET', '/workers/me/earnings')).body.work[0]).toMatchObject({ approvedCount: 0, rejectedCount: 1, earnedMinor: 0 });
     // Escrow is spent on two approvals (2 × 1,100) and the rejected slot (1,100) went back to the client.
     expect((await client('GET', '/account')).body.balances).toEqual({ availableMinor: 6_700 + 1_100, escrowMinor: 0 });
 

@@ -53,13 +53,16 @@ describe('the hold period', () => {
     await publishProjectUseCase(deps, orgId, projectId);
     const worker = 'worker-with-hold';
     const claim = await claimAssignmentUseCase(deps, worker, projectId);
-    await submitAnswerUseCase(deps, worker, claim.assignment.assignmentId, { answer: { choice: 'cat' } }, {});
+    await submitAnswerUseCase(deps, worker, claim.assignment.assignmentId, { answer: { choice: 'cat' }, timeSpentMs: 90_000 }, {});
     const review = consensusUseCase(await loadSubmissionsUseCase(deps, { microtaskId: claim.assignment.microtaskId }));
     expect((await finalizeUseCase(deps, review)).applied).toEqual({ approved: 1, rejected: 0 });
     // A retried Finalize changes nothing, hold included.
     await finalizeUseCase(deps, review);
 
-    expect((await earningsUseCase(deps, worker)).balances).toEqual({ pendingMinor: 1_000, availableMinor: 0, paidMinor: 0 });
+    const earnings = await earningsUseCase(deps, worker);
+    expect(earnings.balances).toEqual({ pendingMinor: 1_000, availableMinor: 0, paidMinor: 0 });
+    // €10.00 for 90 s of measured work is €400.00 an hour; the retried Finalize did not count it twice.
+    expect(earnings.work).toEqual([{ currency: 'EUR', approvedCount: 1, rejectedCount: 0, earnedMinor: 1_000, activeMs: 90_000, effectiveHourlyRateMinor: 40_000 }]);
 
     clock += 23 * HOURS;
     expect(await payoutRun()).toMatchObject({ paid: 0 });

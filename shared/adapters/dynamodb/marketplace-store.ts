@@ -8,7 +8,7 @@ import type { Project } from '../../domain/marketplace/project';
 import type { DynamoLedger } from './ledger-store';
 import { shardOf, translateLedgerFailure } from './ledger-store';
 import { Accounts } from '../../domain/ledger/ledger';
-import type { Hold } from '../../domain/payouts/payouts';
+import type { Hold, WorkerOutcome, WorkerStats } from '../../domain/payouts/payouts';
 import { Keys, MAIN_TABLE } from './table-design';
 import { ConditionsFailed, decodeCursor, encodeCursor, transactWrite, type Page, type TransactItem } from './transact';
 
@@ -312,7 +312,8 @@ export class DynamoMarketplaceStore {
    * submitted → approved | rejected, with the money movement in the same transaction. Returns
    * false when the decision had already been applied (a retried state machine task).
    */
-  async decide(assignmentId: string, decision: ReviewDecision, entry: LedgerEntry, hold?: Hold): Promise<boolean> {
+  async decide(assignmentId: string, decision: ReviewDecision, entry: LedgerEntry, extra: { hold?: Hold; stats?: WorkerOutcome } = {}): Promise<boolean> {
+    const { hold, stats } = extra;
     try {
       await transactWrite(this.client, [
         {
@@ -337,6 +338,19 @@ export class DynamoMarketplaceStore {
               },
             ]
           : []),
+        ...(stats
+          ? [
+              {
+                Update: {
+                  TableName: this.table,
+                  Key: Keys.workerStats(stats.workerId, stats.currency),
+                  UpdateExpression: `ADD ${stats.approved ? 'approvedCount' : 'rejectedCount'} :one, earnedMinor :earned, activeMs :ms SET workerId = :w, currency = :c, #type = :type`,
+                  ExpressionAttributeNames: { '#type': 'type' },
+                  ExpressionAttributeValues: { ':one': 1, ':earned': stats.rewardMinor, ':ms': stats.activeMs, ':w': stats.workerId, ':c': stats.currency, ':type': 'WorkerStats' },
+                },
+              },
+            ]
+          : []),
       ]);
       return true;
     } catch (e) {
@@ -345,6 +359,24 @@ export class DynamoMarketplaceStore {
       if (ledgerFailure instanceof Error) throw ledgerFailure;
       throw e;
     }
+  }
+
+  /** One item per currency the worker has earned in: a handful at most. */
+  async workerStats(workerId: string): Promise<WorkerStats[]> {
+    const r = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :stats)',
+        ExpressionAttributeValues: { ':pk': Keys.workerStats(workerId, '').pk, ':stats': 'STATS#' },
+      }),
+    );
+    return (r.Items ?? []).map((i) => ({
+      currency: i.currency,
+      approvedCount: i.approvedCount ?? 0,
+      rejectedCount: i.rejectedCount ?? 0,
+      earnedMinor: i.earnedMinor ?? 0,
+      activeMs: i.activeMs ?? 0,
+    }));
   }
 
   async setMicrotaskStatus(microtaskId: string, from: Microtask['status'][], to: Microtask['status'], extra: { result?: MicrotaskResult; error?: unknown } = {}): Promise<boolean> {

@@ -41,6 +41,8 @@ export const Keys = {
   /** One line per posting, under its account, for statements. */
   posting: (accountId: string, createdAt: string, entryId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `POSTING#${createdAt}#${entryId}` }),
 
+  /** A worker's totals per currency: approved and rejected counts, rewards earned, measured active time. */
+  workerStats: (workerId: string, currency: string) => ({ pk: `WORKER#${workerId}`, sk: `STATS#${currency}` }),
   /** A reward in its hold period; indexed by release time within the worker's balance shard. */
   hold: (assignmentId: string) => ({ pk: `HOLD#${assignmentId}`, sk: 'HOLD' }),
   holdDue: (shard: number, releaseAt: string, assignmentId: string) => ({ gsi2pk: `HOLDS#${shard}`, gsi2sk: `${releaseAt}#${assignmentId}` }),

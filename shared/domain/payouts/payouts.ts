@@ -45,6 +45,32 @@ export function holdReleaseAt(decidedAt: string, holdHours: number): string {
   return new Date(Date.parse(decidedAt) + holdHours * 3_600_000).toISOString();
 }
 
+/** What one decided assignment adds to the worker's totals. */
+export interface WorkerOutcome {
+  workerId: string;
+  currency: Currency;
+  approved: boolean;
+  rewardMinor: number;
+  activeMs: number;
+}
+
+export interface WorkerStats {
+  currency: Currency;
+  approvedCount: number;
+  rejectedCount: number;
+  earnedMinor: number;
+  activeMs: number;
+}
+
+/**
+ * Rewards earned per hour of measured work, in minor units, rounded down: the figure a worker
+ * compares tasks by. Null until there is measured time.
+ */
+export function effectiveHourlyRateMinor(s: Pick<WorkerStats, 'earnedMinor' | 'activeMs'>): number | null {
+  if (s.activeMs <= 0) return null;
+  return Math.floor((s.earnedMinor * 3_600_000) / s.activeMs);
+}
+
 /** A worker is paid once the available balance reaches the minimum; the whole balance goes out. */
 export function payoutAmount(availableMinor: number, minPayoutMinor: number): number {
   return availableMinor >= minPayoutMinor && availableMinor > 0 ? availableMinor : 0;

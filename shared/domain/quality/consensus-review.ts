@@ -5,6 +5,8 @@ export interface SubmittedAnswer {
   assignmentId: string;
   workerId: string;
   label: string;
+  /** Measured time on the task; feeds the worker's effective hourly rate. */
+  timeSpentMs?: number;
 }
 
 export interface ConsensusPolicy {

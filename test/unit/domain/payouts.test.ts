@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { payoutAmount, summarize, type Payout } from '../../../shared/domain/payouts/payouts';
+import { effectiveHourlyRateMinor as hourly, payoutAmount, summarize, type Payout } from '../../../shared/domain/payouts/payouts';
 
 const payout = (workerId: string, amountMinor: number, status: Payout['status'], failureReason?: string): Payout => ({
   runId: 'run_1',
@@ -46,5 +46,14 @@ describe('summarize', () => {
 
   it('is empty for no payouts', () => {
     expect(summarize([])).toEqual({ paid: 0, failed: 0, paidMinor: 0, failures: [] });
+  });
+});
+
+describe('effectiveHourlyRateMinor', () => {
+  it('is rewards per hour of measured time, rounded down, and null without measured time', () => {
+    expect(hourly({ earnedMinor: 1_000, activeMs: 90_000 })).toBe(40_000);
+    expect(hourly({ earnedMinor: 1, activeMs: 7_200_000 })).toBe(0);
+    expect(hourly({ earnedMinor: 999, activeMs: 3_600_001 })).toBe(998);
+    expect(hourly({ earnedMinor: 500, activeMs: 0 })).toBeNull();
   });
 });
