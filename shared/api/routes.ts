@@ -46,6 +46,7 @@ export const ROUTES = {
   getResults: { method: 'GET', path: '/projects/{projectId}/results', handler: 'api/get-results', auth: clients, params: projectParams, query: S.Pagination, summary: 'Aggregated answer and every assignment, per microtask.' },
 
   getAccount: { method: 'GET', path: '/account', handler: 'api/get-account', auth: clients, summary: "Your organisation's funds and escrow." },
+  subscribe: { method: 'POST', path: '/account/subscription', handler: 'api/subscribe', auth: clients, body: S.EmptyBody, idempotent: true, summary: 'Pay one month of the subscription plan (lower fee on new projects).' },
   getStatement: { method: 'GET', path: '/account/statement', handler: 'api/get-statement', auth: clients, query: S.ClientStatementQuery, summary: 'Every movement of your funds or escrow, newest first.' },
   bonusAssignment: { method: 'POST', path: '/assignments/{assignmentId}/bonuses', handler: 'api/bonus-assignment', auth: clients, params: assignmentParams, body: S.BonusBody, idempotent: true, summary: 'Pay the worker of an answered assignment a bonus, with a reason they see.' },
   topUp: { method: 'POST', path: '/account/top-ups', handler: 'api/top-up', auth: clients, body: S.TopUpBody, idempotent: true, summary: 'Add funds through the payment provider (a sandbox locally).' },
@@ -60,6 +61,7 @@ export const ROUTES = {
   startPayoutRun: { method: 'POST', path: '/admin/payout-runs', handler: 'api/start-payout-run', auth: admins, body: S.EmptyBody, idempotent: true, summary: 'Start a payout run now.' },
   resumePayoutRun: { method: 'POST', path: '/admin/payout-runs/{runId}/resume', handler: 'api/resume-payout-run', auth: admins, params: z.strictObject({ runId: S.PayoutRunId }), body: S.EmptyBody, idempotent: true, summary: 'Continue a run that stopped part-way; nobody is paid twice.' },
   compensateWorker: { method: 'POST', path: '/admin/compensations', handler: 'api/compensate-worker', auth: admins, body: S.CompensationBody, idempotent: true, summary: 'Pay a worker without an assignment, out of platform fees.' },
+  setClientFee: { method: 'PUT', path: '/admin/clients/{orgId}/fee', handler: 'api/set-client-fee', auth: admins, params: z.strictObject({ orgId: S.OrgId }), body: S.ClientFeeBody, idempotent: true, summary: "Set or remove a client's negotiated platform fee." },
   getReconciliation: { method: 'GET', path: '/admin/reconciliation', handler: 'api/get-reconciliation', auth: admins, summary: 'Every account summed per currency: double entry sums to zero.' },
   getPayoutRun: { method: 'GET', path: '/admin/payout-runs/{runId}', handler: 'api/get-payout-run', auth: admins, params: z.strictObject({ runId: S.PayoutRunId }), summary: 'A payout run and its report.' },
 } as const satisfies Record<string, RouteDef>;

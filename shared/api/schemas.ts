@@ -109,3 +109,11 @@ export const CompensationBody = z
 export const ClientStatementQuery = Pagination.extend({
   account: z.enum(['funds', 'escrow']).default('funds'),
 });
+
+export const ClientFeeBody = z
+  .strictObject({
+    feeBasisPoints: z.number().int().min(0).max(10_000).nullable().describe('The negotiated platform fee for this client, in basis points (1000 = 10 %); null removes it.'),
+  })
+  .meta({ id: 'ClientFee' });
+
+export const OrgId = z.string().regex(/^[\w-]{1,100}$/, 'an organisation id');

@@ -1,4 +1,5 @@
 import { clients } from '../adapters/aws-clients';
+import { DynamoBillingStore } from '../adapters/dynamodb/billing-store';
 import { DynamoLedger } from '../adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../adapters/dynamodb/marketplace-store';
 import { DynamoPayoutStore } from '../adapters/dynamodb/payout-store';
@@ -16,6 +17,7 @@ export interface Deps {
   marketplace: DynamoMarketplaceStore;
   ledger: DynamoLedger;
   payouts: DynamoPayoutStore;
+  billing: DynamoBillingStore;
   submissions: () => SubmissionQueue;
   reviewWorkflow: () => Workflow;
   payoutWorkflow: () => Workflow;
@@ -39,6 +41,7 @@ export function getDeps(): Deps {
     ledger,
     marketplace: new DynamoMarketplaceStore(clients.dynamo(), table, ledger),
     payouts: new DynamoPayoutStore(clients.dynamo(), table, ledger),
+    billing: new DynamoBillingStore(clients.dynamo(), table, ledger),
     submissions: () => (queue ??= new SubmissionQueue(clients.sqs(), config.submissionQueueUrl())),
     reviewWorkflow: () => (review ??= new Workflow(clients.sfn(), config.reviewStateMachineArn())),
     payoutWorkflow: () => (payout ??= new Workflow(clients.sfn(), config.payoutStateMachineArn())),

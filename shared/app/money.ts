@@ -3,6 +3,7 @@ import { Accounts, Entries } from '../domain/ledger/ledger';
 import { feeOn, type Currency } from '../domain/money';
 import { effectiveHourlyRateMinor, payoutAmount, summarize, type Payout, type PayoutRun } from '../domain/payouts/payouts';
 import { ACCOUNT_SHARDS } from '../adapters/dynamodb/table-design';
+import { assertFee, extendSubscription, feeBasisPointsFor, payPerTask, subscriptionActive, SUBSCRIPTION, type ClientBilling } from '../domain/billing/plans';
 import { ACCOUNT_KINDS } from '../adapters/dynamodb/ledger-store';
 import type { Deps } from './deps';
 
@@ -18,8 +19,40 @@ export async function topUpUseCase(deps: Deps, orgId: string, body: { amountMino
 export async function accountUseCase(deps: Deps, orgId: string) {
   const funds = Accounts.clientFunds(orgId);
   const escrow = Accounts.clientEscrow(orgId);
-  const b = await deps.ledger.balances([funds, escrow]);
-  return { balances: { availableMinor: b[funds] ?? 0, escrowMinor: b[escrow] ?? 0 } };
+  const [b, billing] = await Promise.all([deps.ledger.balances([funds, escrow]), deps.billing.get(orgId)]);
+  return { balances: { availableMinor: b[funds] ?? 0, escrowMinor: b[escrow] ?? 0 }, billing: billingView(deps, billing) };
+}
+
+function billingView(deps: Deps, b: ClientBilling | undefined) {
+  const now = deps.now();
+  const active = subscriptionActive(b, now);
+  return {
+    plan: active ? 'subscription' : 'pay_per_task',
+    feeBasisPoints: feeBasisPointsFor(b, now, deps.settings.feeBasisPoints),
+    negotiatedFee: b?.feeOverrideBasisPoints !== undefined,
+    ...(active ? { subscriptionPaidThrough: b!.subscriptionPaidThrough } : {}),
+    subscription: { monthlyMinor: SUBSCRIPTION.monthlyMinor, currency: SUBSCRIPTION.currency, feeBasisPoints: SUBSCRIPTION.feeBasisPoints },
+  };
+}
+
+/** Pays one month of the subscription from the client's funds; a running period is extended. */
+export async function subscribeUseCase(deps: Deps, orgId: string, idempotencyKey: string) {
+  const now = deps.now();
+  const previous = await deps.billing.get(orgId);
+  const next = extendSubscription(previous, orgId, now);
+  const entry = Entries.subscriptionFee(orgId, SUBSCRIPTION.monthlyMinor, { entryId: `subscription:${orgId}:${idempotencyKey}`, currency: SUBSCRIPTION.currency, createdAt: now });
+  const applied = await deps.billing.saveWithPayment(next, previous, entry);
+  return { replayed: !applied, ...(await accountUseCase(deps, orgId)) };
+}
+
+/** An admin sets (or, with null, removes) the fee negotiated with one client; new projects use it. */
+export async function setClientFeeUseCase(deps: Deps, orgId: string, feeBasisPoints: number | null) {
+  if (feeBasisPoints !== null) assertFee(feeBasisPoints);
+  const now = deps.now();
+  const previous = await deps.billing.get(orgId);
+  const { feeOverrideBasisPoints: _old, ...rest } = previous ?? payPerTask(orgId, now);
+  await deps.billing.save({ ...rest, ...(feeBasisPoints === null ? {} : { feeOverrideBasisPoints: feeBasisPoints }), updatedAt: now }, previous);
+  return { orgId, billing: billingView(deps, await deps.billing.get(orgId)) };
 }
 
 export async function earningsUseCase(deps: Deps, workerId: string) {

@@ -1,4 +1,5 @@
 import { derivedId } from '../adapters/ids';
+import { feeBasisPointsFor } from '../domain/billing/plans';
 import { MICROTASKS_PER_TRANSACTION } from '../adapters/dynamodb/marketplace-store';
 import { conflict, notFound } from '../domain/errors';
 import { Entries } from '../domain/ledger/ledger';
@@ -19,7 +20,10 @@ export async function ownedProject(deps: Deps, orgId: string, projectId: string,
 }
 
 export async function createProjectUseCase(deps: Deps, orgId: string, input: NewProject) {
-  const p = createProject(input, { projectId: deps.newId('prj'), orgId, now: deps.now(), feeBasisPoints: deps.settings.feeBasisPoints });
+  const now = deps.now();
+  // The fee of the client's plan (or its negotiated fee) is fixed on the project for its lifetime.
+  const feeBasisPoints = feeBasisPointsFor(await deps.billing.get(orgId), now, deps.settings.feeBasisPoints);
+  const p = createProject(input, { projectId: deps.newId('prj'), orgId, now, feeBasisPoints });
   await deps.marketplace.createProject(p);
   return projectView(p);
 }

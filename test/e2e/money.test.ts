@@ -131,4 +131,39 @@ describe('money, end to end', () => {
     expect(after.balanced).toBe(true);
     expect(after.currencies.EUR.byKind).toMatchObject({ 'worker-available': 0, external: -20_000 + 3_700 });
   });
+
+  it('runs a subscription and a negotiated fee into the cost of new projects', async () => {
+    const { client, rival, admin } = await signIn(platform);
+    const spec = {
+      title: 'Fee check',
+      answerSpec: { type: 'single_choice', question: 'Cat?', options: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] },
+      reward: { amountMinor: 1_000 },
+    };
+    const before = (await client('GET', '/account')).body;
+    expect(before.billing).toMatchObject({ plan: 'pay_per_task', feeBasisPoints: 1_000 });
+
+    // One month of the subscription, paid from funds; the retry is not charged again.
+    const sub = await client('POST', '/account/subscription', {}, { 'idempotency-key': 'month-1' });
+    expect(sub.status).toBe(201);
+    expect(sub.body.billing).toMatchObject({ plan: 'subscription', feeBasisPoints: 500 });
+    expect(sub.body.balances.availableMinor).toBe(before.balances.availableMinor - 4_900);
+    expect((await client('POST', '/account/subscription', {}, { 'idempotency-key': 'month-1' })).body.balances.availableMinor).toBe(before.balances.availableMinor - 4_900);
+    expect((await client('POST', '/projects', spec)).body.cost).toMatchObject({ rewardMinor: 1_000, feeMinor: 50 });
+
+    // A client without funds cannot subscribe.
+    const broke = await rival('POST', '/account/subscription', {});
+    expect(broke.status).toBe(422);
+    expect(broke.body.error.code).toBe('insufficient_funds');
+
+    // An admin negotiates 12 % with the rival; only admins may.
+    const rivalId = JSON.parse(Buffer.from((await localUser(platform.info, 'rival@example.com', ['clients'])).accessToken.split('.')[1]!, 'base64url').toString()).sub;
+    expect((await client('PUT', `/admin/clients/${rivalId}/fee`, { feeBasisPoints: 1_200 })).status).toBe(403);
+    expect((await admin('PUT', `/admin/clients/${rivalId}/fee`, { feeBasisPoints: 12_000 })).status).toBe(400);
+    expect((await admin('PUT', `/admin/clients/${rivalId}/fee`, { feeBasisPoints: 1_200 })).body.billing).toMatchObject({ feeBasisPoints: 1_200, negotiatedFee: true });
+    expect((await rival('POST', '/projects', spec)).body.cost).toMatchObject({ feeMinor: 120 });
+    await admin('PUT', `/admin/clients/${rivalId}/fee`, { feeBasisPoints: null });
+    expect((await rival('POST', '/projects', spec)).body.cost).toMatchObject({ feeMinor: 100 });
+
+    expect((await admin('GET', '/admin/reconciliation')).body.balanced).toBe(true);
+  });
 });

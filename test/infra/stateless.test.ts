@@ -171,7 +171,7 @@ describe('least privilege', () => {
     'api/resume-payout-run': [...writer, ENV.payoutStateMachineArn],
     'queue/submission-consumer': [...table, ENV.reviewStateMachineArn],
   };
-  for (const h of ['api/create-project', 'api/add-microtasks', 'api/publish-project', 'api/top-up', 'api/claim-assignment', 'api/bonus-assignment', 'api/compensate-worker']) expectedEnv[h] = writer;
+  for (const h of ['api/create-project', 'api/add-microtasks', 'api/publish-project', 'api/top-up', 'api/claim-assignment', 'api/bonus-assignment', 'api/compensate-worker', 'api/subscribe', 'api/set-client-fee']) expectedEnv[h] = writer;
   for (const h of ['api/list-projects', 'api/get-project', 'api/get-results', 'api/get-account', 'api/list-my-assignments', 'api/get-assignment', 'api/get-earnings', 'api/get-payout-run', 'api/get-statement', 'api/get-my-statement', 'api/get-reconciliation']) {
     expectedEnv[h] = table;
   }

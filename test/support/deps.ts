@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoBillingStore } from '../../shared/adapters/dynamodb/billing-store';
 import { DynamoLedger } from '../../shared/adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../../shared/adapters/dynamodb/marketplace-store';
 import { DynamoPayoutStore } from '../../shared/adapters/dynamodb/payout-store';
@@ -17,6 +18,7 @@ export function makeDeps(client: DynamoDBDocumentClient, tableName: string, over
     ledger,
     marketplace: new DynamoMarketplaceStore(client, tableName, ledger),
     payouts: new DynamoPayoutStore(client, tableName, ledger),
+    billing: new DynamoBillingStore(client, tableName, ledger),
     submissions: () => ({ announce: async () => undefined }) as unknown as SubmissionQueue,
     reviewWorkflow: unused as () => Workflow,
     payoutWorkflow: unused as () => Workflow,

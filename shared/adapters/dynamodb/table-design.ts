@@ -41,6 +41,7 @@ export const Keys = {
   /** One line per posting, under its account, for statements. */
   posting: (accountId: string, createdAt: string, entryId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `POSTING#${createdAt}#${entryId}` }),
 
+  clientBilling: (orgId: string) => ({ pk: `CLIENT#${orgId}`, sk: 'BILLING' }),
   /** A worker's totals per currency: approved and rejected counts, rewards earned, measured active time. */
   workerStats: (workerId: string, currency: string) => ({ pk: `WORKER#${workerId}`, sk: `STATS#${currency}` }),
   /** A reward in its hold period; indexed by release time within the worker's balance shard. */

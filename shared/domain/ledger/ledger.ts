@@ -35,7 +35,8 @@ export type EntryKind =
   | 'payout_failed'
   | 'bonus'
   | 'hold_released'
-  | 'compensation';
+  | 'compensation'
+  | 'subscription_fee';
 
 export interface Posting {
   accountId: AccountId;
@@ -141,6 +142,14 @@ export const Entries = {
       { accountId: Accounts.workerAvailable(workerId), amountMinor: bonusMinor },
       { accountId: Accounts.platformFees(meta.currency), amountMinor: feeMinor },
     ], reason);
+  },
+  /** A month of a client's subscription, out of its funds into platform income. */
+  subscriptionFee(orgId: string, amountMinor: number, meta: Meta): LedgerEntry {
+    positive(amountMinor, 'A subscription fee');
+    return entry('subscription_fee', meta, [
+      { accountId: Accounts.clientFunds(orgId), amountMinor: -amountMinor },
+      { accountId: Accounts.platformFees(meta.currency), amountMinor },
+    ], 'Subscription: one month');
   },
   /** The platform pays a worker without an assignment (an outage, an overturned decision): out of its fee income. */
   compensation(workerId: string, amountMinor: number, reason: string, meta: Meta): LedgerEntry {
