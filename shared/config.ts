@@ -23,6 +23,7 @@ export const ENV = {
   submissionQueueUrl: 'SUBMISSION_QUEUE_URL',
   reviewStateMachineArn: 'REVIEW_STATE_MACHINE_ARN',
   payoutStateMachineArn: 'PAYOUT_STATE_MACHINE_ARN',
+  closureStateMachineArn: 'CLOSURE_STATE_MACHINE_ARN',
   minPayoutMinor: 'MIN_PAYOUT_MINOR',
   platformFeeBasisPoints: 'PLATFORM_FEE_BASIS_POINTS',
   holdPeriodHours: 'HOLD_PERIOD_HOURS',
@@ -36,6 +37,7 @@ export const config = {
   submissionQueueUrl: () => required(ENV.submissionQueueUrl),
   reviewStateMachineArn: () => required(ENV.reviewStateMachineArn),
   payoutStateMachineArn: () => required(ENV.payoutStateMachineArn),
+  closureStateMachineArn: () => required(ENV.closureStateMachineArn),
   /** €10 by default: workers are paid once their available balance reaches it. */
   minPayoutMinor: () => int(ENV.minPayoutMinor, 1_000),
   /** 10 % platform fee on top of each reward by default. */

@@ -179,7 +179,7 @@ export class TesseraFunction extends Construct implements IGrantable {
   }
 
   /** A workflow to start: its ARN in `envName` (ENV.reviewStateMachineArn or ENV.payoutStateMachineArn). */
-  bindStateMachineStart(stateMachine: IStateMachine, envName: typeof ENV.reviewStateMachineArn | typeof ENV.payoutStateMachineArn): this {
+  bindStateMachineStart(stateMachine: IStateMachine, envName: typeof ENV.reviewStateMachineArn | typeof ENV.payoutStateMachineArn | typeof ENV.closureStateMachineArn): this {
     this.addEnvironment(envName, stateMachine.stateMachineArn);
     stateMachine.grantStartExecution(this);
     return this;

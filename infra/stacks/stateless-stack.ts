@@ -7,6 +7,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ROUTES, routeList, WORKER_FUNCTIONS, type RouteName } from '../../shared/api/routes';
 import { ENV } from '../../shared/config';
+import { ClosureWorkflow } from '../constructs/closure-workflow';
 import { PayoutWorkflow } from '../constructs/payout-workflow';
 import { ReviewWorkflow } from '../constructs/review-workflow';
 import { SUBMISSION_CONSUMER, type StageConfig } from '../constructs/stage-config';
@@ -42,6 +43,7 @@ export class StatelessStack extends Stack {
   readonly workerFunctions: Record<WorkerName, TesseraFunction>;
   readonly reviewWorkflow: ReviewWorkflow;
   readonly payoutWorkflow: PayoutWorkflow;
+  readonly closureWorkflow: ClosureWorkflow;
   readonly api: TesseraApi;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -57,6 +59,7 @@ export class StatelessStack extends Stack {
       [WORKER_FUNCTIONS.payoutPayShard]: Duration.seconds(25),
       [WORKER_FUNCTIONS.payoutPrepare]: Duration.seconds(25),
       [WORKER_FUNCTIONS.payoutComplete]: Duration.seconds(25),
+      [WORKER_FUNCTIONS.closeProject]: Duration.seconds(25),
       // Sums every account: the longest an HTTP API integration may take.
       [ROUTES.getReconciliation.handler]: Duration.seconds(29),
     };
@@ -83,7 +86,7 @@ export class StatelessStack extends Stack {
 
     grant(r.health, (fn) => fn.bindTable(table, 'read').bindBucket(mediaBucket, 'head').bindQueueAttributes(submissionQueue));
     grant(r.openapi, () => {});
-    for (const fn of [r.createProject, r.addMicrotasks, r.publishProject, r.topUp, r.claimAssignment, r.bonusAssignment, r.compensateWorker, r.subscribe, r.setClientFee]) grant(fn, writes);
+    for (const fn of [r.createProject, r.addMicrotasks, r.publishProject, r.topUp, r.claimAssignment, r.bonusAssignment, r.compensateWorker, r.subscribe, r.setClientFee, r.cancelProject]) grant(fn, writes);
     for (const fn of [r.listProjects, r.getProject, r.getResults, r.getAccount, r.getStatement, r.listMyAssignments, r.getAssignment, r.getEarnings, r.getMyStatement, r.getPayoutRun, r.getReconciliation]) {
       grant(fn, reads);
     }
@@ -91,7 +94,7 @@ export class StatelessStack extends Stack {
     for (const fn of [r.startPayoutRun, r.resumePayoutRun]) grant(fn, writes); // + start the payout workflow, below
     grant(w.submissionConsumer, (fn) => fn.bindTable(table, 'readWrite')); // + start the review workflow, below
     grant(w.reviewConsensus, () => {}); // pure: it decides from the answers it is handed
-    for (const fn of [w.reviewLoad, w.reviewFinalize, w.reviewFailed, w.payoutPrepare, w.payoutPayShard, w.payoutComplete]) {
+    for (const fn of [w.reviewLoad, w.reviewFinalize, w.reviewFailed, w.payoutPrepare, w.payoutPayShard, w.payoutComplete, w.closeProject]) {
       grant(fn, (f) => f.bindTable(table, 'readWrite'));
     }
     for (const fn of [...Object.values(r), ...Object.values(w)]) {
@@ -109,7 +112,9 @@ export class StatelessStack extends Stack {
       config,
       functions: { prepareRun: w.payoutPrepare, payShard: w.payoutPayShard, completeRun: w.payoutComplete },
     });
-    w.submissionConsumer.bindStateMachineStart(this.reviewWorkflow.stateMachine, ENV.reviewStateMachineArn);
+    this.closureWorkflow = new ClosureWorkflow(this, 'ClosureWorkflow', { config, functions: { releaseOpenSlots: w.closeProject } });
+    for (const fn of [w.submissionConsumer, w.closeProject]) fn.bindStateMachineStart(this.reviewWorkflow.stateMachine, ENV.reviewStateMachineArn);
+    r.cancelProject.bindStateMachineStart(this.closureWorkflow.stateMachine, ENV.closureStateMachineArn);
     for (const fn of [r.startPayoutRun, r.resumePayoutRun]) fn.bindStateMachineStart(this.payoutWorkflow.stateMachine, ENV.payoutStateMachineArn);
 
     // --- The submission queue feeds the consumer; failed messages are retried one by one.

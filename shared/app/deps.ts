@@ -21,6 +21,7 @@ export interface Deps {
   submissions: () => SubmissionQueue;
   reviewWorkflow: () => Workflow;
   payoutWorkflow: () => Workflow;
+  closureWorkflow: () => Workflow;
   payments: PaymentProvider;
   payoutProvider: PayoutProvider;
   now: () => string;
@@ -37,6 +38,7 @@ export function getDeps(): Deps {
   let queue: SubmissionQueue | undefined;
   let review: Workflow | undefined;
   let payout: Workflow | undefined;
+  let closure: Workflow | undefined;
   deps = {
     ledger,
     marketplace: new DynamoMarketplaceStore(clients.dynamo(), table, ledger),
@@ -45,6 +47,7 @@ export function getDeps(): Deps {
     submissions: () => (queue ??= new SubmissionQueue(clients.sqs(), config.submissionQueueUrl())),
     reviewWorkflow: () => (review ??= new Workflow(clients.sfn(), config.reviewStateMachineArn())),
     payoutWorkflow: () => (payout ??= new Workflow(clients.sfn(), config.payoutStateMachineArn())),
+    closureWorkflow: () => (closure ??= new Workflow(clients.sfn(), config.closureStateMachineArn())),
     payments: sandboxPayments,
     payoutProvider: sandboxPayouts,
     now: () => new Date().toISOString(),

@@ -6,6 +6,7 @@ import { Entries } from '../domain/ledger/ledger';
 import type { Microtask } from '../domain/marketplace/microtask';
 import { assertMicrotasksCanBeAdded, assertTransition, costPerAssignment, createProject, escrowFor, type NewProject, type Project } from '../domain/marketplace/project';
 import type { Deps } from './deps';
+import { startReviewWhenComplete } from './review';
 
 export function projectView(p: Project) {
   const { orgId: _org, ...rest } = p;
@@ -92,4 +93,49 @@ export async function getResultsUseCase(deps: Deps, orgId: string, projectId: st
     }),
   );
   return { items, nextCursor: page.nextCursor };
+}
+
+/**
+ * Cancels a project: claims stop at once; a published project's unclaimed slots are released and
+ * their escrow returned by the closure workflow, page by page. Work already claimed may still be
+ * submitted and is reviewed and paid as usual.
+ */
+export async function cancelProjectUseCase(deps: Deps, orgId: string, projectId: string) {
+  const project = await ownedProject(deps, orgId, projectId, true);
+  if (project.status === 'cancelled') return projectView(project);
+  assertTransition(project, 'cancelled');
+  const now = deps.now();
+  await deps.marketplace.transition(project, 'cancelled', now);
+  if (project.status !== 'draft') await deps.closureWorkflow().start(`close-${projectId}`, { projectId });
+  return projectView({ ...project, status: 'cancelled', updatedAt: now });
+}
+
+const MICROTASKS_PER_CLOSURE_STEP = 50;
+
+/** One step of the closure workflow: releases the unclaimed slots of a page of microtasks. */
+export async function releaseOpenSlotsUseCase(deps: Deps, input: { projectId: string; cursor?: string }) {
+  const project = await deps.marketplace.getProject(input.projectId, true);
+  if (!project) throw notFound('project', input.projectId);
+  const { totalMinor } = costPerAssignment(project);
+  const page = await deps.marketplace.listMicrotasks(project.projectId, MICROTASKS_PER_CLOSURE_STEP, input.cursor);
+  for (const listed of page.items) {
+    let m: Microtask | undefined = listed;
+    // A claim may take a slot between the read and the release: read again and retry.
+    for (let attempt = 0; m && m.status === 'open' && m.openSlots > 0 && attempt < 5; attempt++) {
+      const entry = Entries.releaseEscrow(project.orgId, totalMinor * m.openSlots, { entryId: `cancel:${m.microtaskId}`, currency: project.currency, createdAt: deps.now(), refs: { projectId: project.projectId } });
+      const released = await deps.marketplace.releaseOpenSlots(m, entry);
+      // Read again either way: a claim may have taken a slot, or an answer arrived since the page was read.
+      // The submission consumer reads after its own write, so one of the two sees every answer and the release.
+      m = await deps.marketplace.getMicrotask(m.microtaskId, true);
+      if (released) break;
+    }
+    if (!m || m.status !== 'open') continue;
+    if (m.submittedCount === 0 && (m.releasedSlots ?? 0) >= m.redundancy) {
+      await deps.marketplace.setMicrotaskStatus(m.microtaskId, ['open'], 'cancelled');
+    } else {
+      // Answers already in for every slot that will ever be answered: review them now.
+      await startReviewWhenComplete(deps, m);
+    }
+  }
+  return { projectId: project.projectId, done: !page.nextCursor, ...(page.nextCursor ? { cursor: page.nextCursor } : {}) };
 }

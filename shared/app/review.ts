@@ -2,6 +2,7 @@ import { notFound } from '../domain/errors';
 import { Entries } from '../domain/ledger/ledger';
 import { answerLabel } from '../domain/marketplace/answer-spec';
 import type { ReviewDecision } from '../domain/marketplace/assignment';
+import { allAnswersIn, type Microtask } from '../domain/marketplace/microtask';
 import { costPerAssignment } from '../domain/marketplace/project';
 import { holdReleaseAt } from '../domain/payouts/payouts';
 import { reviewByConsensus, type SubmittedAnswer } from '../domain/quality/consensus-review';
@@ -21,7 +22,12 @@ export interface ReviewState {
 export async function onSubmissionUseCase(deps: Deps, msg: { microtaskId: string }) {
   const m = await deps.marketplace.getMicrotask(msg.microtaskId, true);
   if (!m) return { started: false, reason: 'unknown microtask' };
-  if (m.status !== 'open' || m.submittedCount < m.redundancy) return { started: false, reason: `${m.submittedCount}/${m.redundancy} answers, status ${m.status}` };
+  return startReviewWhenComplete(deps, m);
+}
+
+/** Starts the microtask's review once every slot is answered (or released by a cancellation), once. */
+export async function startReviewWhenComplete(deps: Deps, m: Microtask) {
+  if (m.status !== 'open' || !allAnswersIn(m)) return { started: false, reason: `${m.submittedCount}/${m.redundancy} answers, status ${m.status}` };
   // The execution name makes the start idempotent; the status change only reports it.
   const { started } = await deps.reviewWorkflow().start(`review-${m.microtaskId}`, { microtaskId: m.microtaskId });
   await deps.marketplace.setMicrotaskStatus(m.microtaskId, ['open'], 'reviewing');

@@ -96,12 +96,17 @@ describe('money, end to end', () => {
     expect(books.currencies.EUR.sumMinor).toBe(0);
     expect(books.currencies.EUR.byKind).toMatchObject({ 'worker-available': 1_500 + 1_200 + 1_000, external: -20_000 });
 
-    // A payout run, killed with the whole platform while the sandbox provider is paying.
+    // A payout run, killed with the whole platform while the sandbox provider is paying: the first
+    // payout has left the worker's balance (in transit) and the provider has not answered yet.
     const run = (await admin('POST', '/admin/payout-runs', {})).body.runId as string;
-    await eventually('a first payout to settle', async () => {
-      for (const n of names) if ((await workers[n]!.call('GET', '/workers/me/earnings')).body.balances.paidMinor > 0) return true;
-      return false;
-    });
+    await eventually(
+      'a payout in transit',
+      async () => {
+        for (const n of names) if ((await workers[n]!.call('GET', '/workers/me/earnings')).body.balances.availableMinor === 0) return true;
+        return false;
+      },
+      10_000,
+    );
     const dataDir = platform.dataDir;
     await platform.crash();
 
@@ -164,6 +169,49 @@ describe('money, end to end', () => {
     await admin('PUT', `/admin/clients/${rivalId}/fee`, { feeBasisPoints: null });
     expect((await rival('POST', '/projects', spec)).body.cost).toMatchObject({ feeMinor: 100 });
 
+    expect((await admin('GET', '/admin/reconciliation')).body.balanced).toBe(true);
+  });
+
+  it('cancels a project: unclaimed slots give their escrow back, claimed work is still reviewed and paid', async () => {
+    const { client, admin, workers } = await signIn(platform);
+    const project = (
+      await client('POST', '/projects', {
+        title: 'To be cancelled',
+        answerSpec: { type: 'single_choice', question: 'Cat?', options: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] },
+        reward: { amountMinor: 1_000 },
+        redundancy: 2,
+      })
+    ).body;
+    const slot = project.cost.totalMinor as number;
+    await client('POST', `/projects/${project.projectId}/microtasks`, { microtasks: [1, 2, 3].map((i) => ({ input: { i } })) });
+    const before = (await client('GET', '/account')).body.balances;
+    await client('POST', `/projects/${project.projectId}/publish`, {});
+    expect((await client('GET', '/account')).body.balances.escrowMinor).toBe(before.escrowMinor + 6 * slot);
+
+    // Ana answers; Ben claims and has not answered yet when the client cancels.
+    const ana = (await workers.ana!.call('POST', `/projects/${project.projectId}/assignments`, {})).body.assignment.assignmentId;
+    await workers.ana!.call('POST', `/assignments/${ana}/submission`, { answer: { choice: 'yes' } });
+    const ben = (await workers.ben!.call('POST', `/projects/${project.projectId}/assignments`, {})).body.assignment.assignmentId;
+
+    const cancelled = await client('POST', `/projects/${project.projectId}/cancel`, {});
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    expect((await workers.cai!.call('POST', `/projects/${project.projectId}/assignments`, {})).body.error.code).toBe('project_not_open');
+    expect((await client('POST', `/projects/${project.projectId}/publish`, {})).status).toBe(409);
+
+    // The closure returns the four unclaimed slots; Ben's claimed slot stays reserved for him.
+    await eventually('the unclaimed slots released', async () => (await client('GET', '/account')).body.balances.escrowMinor <= before.escrowMinor + 2 * slot);
+    expect((await workers.ben!.call('POST', `/assignments/${ben}/submission`, { answer: { choice: 'yes' } })).status).toBe(200);
+
+    const results = await eventually('every microtask closed', async () => {
+      const r = await client('GET', `/projects/${project.projectId}/results`);
+      return r.body.items.every((i: { status: string }) => i.status === 'completed' || i.status === 'cancelled') ? r.body.items : undefined;
+    });
+    expect(results.filter((i: { status: string }) => i.status === 'cancelled').length).toBeGreaterThanOrEqual(1);
+    const decided = results.flatMap((i: { assignments: { assignmentId: string; status: string }[] }) => i.assignments);
+    expect(decided.map((a: { assignmentId: string; status: string }) => [a.assignmentId, a.status]).sort()).toEqual([[ana, 'approved'], [ben, 'approved']].sort());
+    // Two answers paid; everything else came back.
+    expect((await client('GET', '/account')).body.balances).toEqual({ availableMinor: before.availableMinor - 2 * slot, escrowMinor: before.escrowMinor });
     expect((await admin('GET', '/admin/reconciliation')).body.balanced).toBe(true);
   });
 });

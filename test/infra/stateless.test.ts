@@ -169,6 +169,7 @@ describe('least privilege', () => {
     'api/submit-answer': [...writer, ENV.submissionQueueUrl],
     'api/start-payout-run': [...writer, ENV.payoutStateMachineArn],
     'api/resume-payout-run': [...writer, ENV.payoutStateMachineArn],
+    'api/cancel-project': [...writer, ENV.closureStateMachineArn],
     'queue/submission-consumer': [...table, ENV.reviewStateMachineArn],
   };
   for (const h of ['api/create-project', 'api/add-microtasks', 'api/publish-project', 'api/top-up', 'api/claim-assignment', 'api/bonus-assignment', 'api/compensate-worker', 'api/subscribe', 'api/set-client-fee']) expectedEnv[h] = writer;
@@ -178,6 +179,8 @@ describe('least privilege', () => {
   for (const h of Object.values(WORKER_FUNCTIONS).filter((h) => h.startsWith('review/') || h.startsWith('payout/'))) expectedEnv[h] = table;
   // Consensus is pure: it decides from the answers it is handed and touches no resource.
   expectedEnv[WORKER_FUNCTIONS.reviewConsensus] = [];
+  // Closing a project may start the review of microtasks whose remaining slots it released.
+  expectedEnv[WORKER_FUNCTIONS.closeProject] = [...table, ENV.reviewStateMachineArn];
   const noAccess = ['api/openapi', WORKER_FUNCTIONS.reviewConsensus];
 
   it('decides the access of every function', () => {
@@ -193,7 +196,7 @@ describe('least privilege', () => {
     for (const [handler, { id }] of functionsByHandler()) {
       const { actions } = grantsOf(id);
       const writesMain =
-        expectedEnv[handler]!.includes(ENV.idempotencyTableName) || (expectedEnv[handler]!.includes(ENV.tableName) && /^(review|payout|queue)\//.test(handler));
+        expectedEnv[handler]!.includes(ENV.idempotencyTableName) || (expectedEnv[handler]!.includes(ENV.tableName) && /^(review|payout|queue|project)\//.test(handler));
       if (!writesMain && !noAccess.includes(handler)) {
         expect(actions.filter((a) => writes.includes(a)), handler).toEqual([]);
         expect(actions, handler).toContain('dynamodb:Query');
@@ -215,7 +218,7 @@ describe('least privilege', () => {
       const { actions, statements } = grantsOf(id);
       expect(actions.includes('sqs:SendMessage'), handler).toBe(handler === 'api/submit-answer');
       const starts = statements.filter((s) => [s.Action].flat().includes('states:StartExecution')).map((s) => (s.Resource as { Ref: string }).Ref);
-      const expectedStart = { 'queue/submission-consumer': stateMachine('review').id, 'api/start-payout-run': stateMachine('payout').id, 'api/resume-payout-run': stateMachine('payout').id }[handler];
+      const expectedStart = { 'queue/submission-consumer': stateMachine('review').id, 'api/start-payout-run': stateMachine('payout').id, 'api/resume-payout-run': stateMachine('payout').id, 'api/cancel-project': stateMachine('closure').id, 'project/release-open-slots': stateMachine('review').id }[handler];
       expect(starts, handler).toEqual(expectedStart ? [expectedStart] : []);
     }
   });
@@ -310,7 +313,7 @@ describe('HTTP API', () => {
 });
 
 describe('workflows', () => {
-  for (const workflow of ['review', 'payout']) {
+  for (const workflow of ['review', 'payout', 'closure']) {
     it(`${workflow}: Standard, JSONPath, traced, logging errors, with retries, catches and timeouts on every task`, () => {
       const { sm, definition } = stateMachine(workflow);
       expect(sm.Properties.StateMachineType).toBe('STANDARD');
@@ -367,10 +370,20 @@ describe('workflows', () => {
     expect(s[complete.Next]!.Type).toBe('Succeed');
   });
 
+  it('closure: ReleaseOpenSlots loops on $.done until ProjectClosed', () => {
+    const { definition: d } = stateMachine('closure');
+    const s = d.States as Record<string, State>;
+    expect(d.StartAt).toBe('ReleaseOpenSlots');
+    expect(handlerOfRef(s.ReleaseOpenSlots!.Resource)).toBe(WORKER_FUNCTIONS.closeProject);
+    const choice = s[s.ReleaseOpenSlots!.Next]!;
+    expect(choice.Choices).toEqual(expect.arrayContaining([{ Variable: '$.done', BooleanEquals: false, Next: 'ReleaseOpenSlots' }, { Variable: '$.done', BooleanEquals: true, Next: 'ProjectClosed' }]));
+  });
+
   it('lets the state machines invoke only their own functions', () => {
     for (const [workflow, handlers] of [
       ['review', ['review/load-submissions', 'review/consensus', 'review/finalize', 'review/mark-failed']],
       ['payout', ['payout/prepare-run', 'payout/pay-shard', 'payout/complete-run']],
+      ['closure', ['project/release-open-slots']],
     ] as const) {
       const { sm } = stateMachine(workflow);
       const roleId = sm.Properties.RoleArn['Fn::GetAtt'][0];

@@ -22,6 +22,7 @@ export function makeDeps(client: DynamoDBDocumentClient, tableName: string, over
     submissions: () => ({ announce: async () => undefined }) as unknown as SubmissionQueue,
     reviewWorkflow: unused as () => Workflow,
     payoutWorkflow: unused as () => Workflow,
+    closureWorkflow: unused as () => Workflow,
     payments: { charge: unused },
     payoutProvider: { send: unused },
     now: () => new Date().toISOString(),

@@ -133,6 +133,51 @@ export class DynamoMarketplaceStore {
     }
   }
 
+  /** A lifecycle transition, conditional on the status the caller saw. */
+  async transition(project: Project, to: Project['status'], now: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: Keys.project(project.projectId),
+          UpdateExpression: 'SET #status = :to, updatedAt = :now',
+          ConditionExpression: '#status = :from',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':to': to, ':from': project.status, ':now': now },
+        }),
+      );
+    } catch (e) {
+      if ((e as Error).name === 'ConditionalCheckFailedException') throw conflict('project_changed', 'The project changed meanwhile; read it again and retry');
+      throw e;
+    }
+  }
+
+  /**
+   * Gives up a microtask's unclaimed slots and returns their escrow, atomically. False when a claim
+   * took a slot in between (the caller reads again) or the slots were released before.
+   */
+  async releaseOpenSlots(m: Microtask, escrowBack: LedgerEntry | undefined): Promise<boolean> {
+    try {
+      await transactWrite(this.client, [
+        {
+          Update: {
+            TableName: this.table,
+            Key: Keys.microtask(m.microtaskId),
+            UpdateExpression: 'SET openSlots = :zero, releasedSlots = :n REMOVE gsi1pk, gsi1sk',
+            ConditionExpression: 'openSlots = :n AND #status = :open',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':zero': 0, ':n': m.openSlots, ':open': 'open' },
+          },
+        },
+        ...(escrowBack ? this.ledger.transactItems(escrowBack) : []),
+      ]);
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionsFailed && (e.failed.includes(0) || e.failed.includes(1))) return false;
+      throw e;
+    }
+  }
+
   /** draft → published, with the escrow for every microtask reserved in the same transaction. */
   async publish(project: Project, escrow: LedgerEntry, now: string): Promise<void> {
     const items: TransactItem[] = [

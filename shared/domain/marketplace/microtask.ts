@@ -1,4 +1,4 @@
-export type MicrotaskStatus = 'open' | 'reviewing' | 'completed' | 'review_failed';
+export type MicrotaskStatus = 'open' | 'reviewing' | 'completed' | 'review_failed' | 'cancelled';
 
 export interface MicrotaskResult {
   /** The aggregated answer label, or null when the workers reached no consensus. */
@@ -19,6 +19,8 @@ export interface Microtask {
   openSlots: number;
   redundancy: number;
   submittedCount: number;
+  /** Slots given up when the project was cancelled before anyone claimed them; their escrow went back. */
+  releasedSlots?: number;
   status: MicrotaskStatus;
   result?: MicrotaskResult;
   createdAt: string;
@@ -35,6 +37,11 @@ export function openIndexShard(microtaskId: string, shards = OPEN_INDEX_SHARDS):
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h % shards;
+}
+
+/** Every slot is either answered or released: nothing more will come, the review can run. */
+export function allAnswersIn(m: Pick<Microtask, 'submittedCount' | 'releasedSlots' | 'redundancy'>): boolean {
+  return m.submittedCount > 0 && m.submittedCount + (m.releasedSlots ?? 0) >= m.redundancy;
 }
 
 /** The microtask as a worker may see it: never the result, never anything hidden. */
