@@ -110,6 +110,18 @@ export async function cancelProjectUseCase(deps: Deps, orgId: string, projectId:
   return projectView({ ...project, status: 'cancelled', updatedAt: now });
 }
 
+/** published ⇄ paused. Asking for the state a project is already in is answered, not refused. */
+export async function setProjectPausedUseCase(deps: Deps, orgId: string, projectId: string, paused: boolean) {
+  const project = await ownedProject(deps, orgId, projectId, true);
+  const to = paused ? 'paused' : 'published';
+  if (project.status === to) return projectView(project);
+  if (!paused && project.status === 'draft') throw conflict('not_published', 'Publish the project first: publishing reserves its escrow');
+  assertTransition(project, to);
+  const now = deps.now();
+  await deps.marketplace.transition(project, to, now);
+  return projectView({ ...project, status: to, updatedAt: now });
+}
+
 const MICROTASKS_PER_CLOSURE_STEP = 50;
 
 /** One step of the closure workflow: releases the unclaimed slots of a page of microtasks. */

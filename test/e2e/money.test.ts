@@ -189,6 +189,10 @@ describe('money, end to end', () => {
     expect((await client('GET', '/account')).body.balances.escrowMinor).toBe(before.escrowMinor + 6 * slot);
 
     // Ana answers; Ben claims and has not answered yet when the client cancels.
+    // Paused, it takes no claims; resumed, it does again.
+    expect((await client('POST', `/projects/${project.projectId}/pause`, {})).body.status).toBe('paused');
+    expect((await workers.ana!.call('POST', `/projects/${project.projectId}/assignments`, {})).body.error.code).toBe('project_not_open');
+    expect((await client('POST', `/projects/${project.projectId}/resume`, {})).body.status).toBe('published');
     const ana = (await workers.ana!.call('POST', `/projects/${project.projectId}/assignments`, {})).body.assignment.assignmentId;
     await workers.ana!.call('POST', `/assignments/${ana}/submission`, { answer: { choice: 'yes' } });
     const ben = (await workers.ben!.call('POST', `/projects/${project.projectId}/assignments`, {})).body.assignment.assignmentId;
