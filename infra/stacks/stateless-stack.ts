@@ -86,7 +86,7 @@ export class StatelessStack extends Stack {
 
     grant(r.health, (fn) => fn.bindTable(table, 'read').bindBucket(mediaBucket, 'head').bindQueueAttributes(submissionQueue));
     grant(r.openapi, () => {});
-    for (const fn of [r.createProject, r.addMicrotasks, r.publishProject, r.topUp, r.claimAssignment, r.bonusAssignment, r.compensateWorker, r.subscribe, r.setClientFee, r.cancelProject, r.pauseProject, r.resumeProject]) grant(fn, writes);
+    for (const fn of [r.createProject, r.addMicrotasks, r.publishProject, r.topUp, r.claimAssignment, r.bonusAssignment, r.compensateWorker, r.subscribe, r.setClientFee, r.cancelProject, r.pauseProject, r.resumeProject, r.bulkBonuses]) grant(fn, writes);
     for (const fn of [r.listProjects, r.getProject, r.getResults, r.getAccount, r.getStatement, r.listMyAssignments, r.getAssignment, r.getEarnings, r.getMyStatement, r.getPayoutRun, r.getReconciliation]) {
       grant(fn, reads);
     }

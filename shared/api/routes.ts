@@ -45,6 +45,7 @@ export const ROUTES = {
   publishProject: { method: 'POST', path: '/projects/{projectId}/publish', handler: 'api/publish-project', auth: clients, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Reserve escrow and open the project to workers.' },
   pauseProject: { method: 'POST', path: '/projects/{projectId}/pause', handler: 'api/pause-project', auth: clients, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Stop new claims for now; claimed work goes on.' },
   resumeProject: { method: 'POST', path: '/projects/{projectId}/resume', handler: 'api/resume-project', auth: clients, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Open a paused project to claims again.' },
+  bulkBonuses: { method: 'POST', path: '/projects/{projectId}/bonuses', handler: 'api/bulk-bonuses', auth: clients, params: projectParams, body: S.BulkBonusBody, idempotent: true, summary: 'Pay up to 100 bonuses on assignments of the project; an outcome per bonus.' },
   cancelProject: { method: 'POST', path: '/projects/{projectId}/cancel', handler: 'api/cancel-project', auth: clients, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Stop the project; unclaimed slots are released and their escrow returned.' },
   getResults: { method: 'GET', path: '/projects/{projectId}/results', handler: 'api/get-results', auth: clients, params: projectParams, query: S.Pagination, summary: 'Aggregated answer and every assignment, per microtask.' },
 

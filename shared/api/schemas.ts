@@ -117,3 +117,12 @@ export const ClientFeeBody = z
   .meta({ id: 'ClientFee' });
 
 export const OrgId = z.string().regex(/^[\w-]{1,100}$/, 'an organisation id');
+
+export const BulkBonusBody = z
+  .strictObject({
+    bonuses: z
+      .array(z.strictObject({ assignmentId: AssignmentId, amountMinor: BonusBody.shape.amountMinor, reason: BonusBody.shape.reason }))
+      .min(1)
+      .max(100),
+  })
+  .meta({ id: 'BulkBonus' });

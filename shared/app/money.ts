@@ -1,4 +1,4 @@
-import { conflict, notFound, precondition } from '../domain/errors';
+import { conflict, isDomainError, notFound, precondition } from '../domain/errors';
 import { Accounts, Entries } from '../domain/ledger/ledger';
 import { feeOn, type Currency } from '../domain/money';
 import { effectiveHourlyRateMinor, payoutAmount, summarize, type Payout, type PayoutRun } from '../domain/payouts/payouts';
@@ -164,6 +164,34 @@ export async function bonusUseCase(deps: Deps, orgId: string, assignmentId: stri
     Entries.bonus(orgId, a.workerId, body.amountMinor, fee, body.reason, { entryId, currency: project.currency, createdAt: deps.now(), refs: { assignmentId, projectId: a.projectId } }),
   );
   return { entryId, assignmentId, workerId: a.workerId, bonusMinor: body.amountMinor, feeMinor: fee, currency: project.currency, reason: body.reason, replayed: !applied };
+}
+
+/**
+ * Many bonuses in one request. Each one is its own idempotent ledger entry, so one refused bonus (an
+ * open assignment, not enough funds) leaves the others paid; the answer says which is which.
+ */
+export async function bulkBonusUseCase(
+  deps: Deps,
+  orgId: string,
+  projectId: string,
+  bonuses: { assignmentId: string; amountMinor: number; reason: string }[],
+  idempotencyKey: string,
+) {
+  const project = await deps.marketplace.getProject(projectId);
+  if (!project || project.orgId !== orgId) throw notFound('project', projectId);
+  const results = [];
+  for (const [i, b] of bonuses.entries()) {
+    try {
+      const a = await deps.marketplace.getAssignment(b.assignmentId);
+      if (!a || a.projectId !== projectId) throw notFound('assignment', b.assignmentId);
+      const paid = await bonusUseCase(deps, orgId, b.assignmentId, b, `${idempotencyKey}:${i}`);
+      results.push({ assignmentId: b.assignmentId, status: 'paid' as const, bonusMinor: paid.bonusMinor, feeMinor: paid.feeMinor, replayed: paid.replayed });
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      results.push({ assignmentId: b.assignmentId, status: 'refused' as const, error: { code: e.code, message: e.message } });
+    }
+  }
+  return { paid: results.filter((r) => r.status === 'paid').length, refused: results.filter((r) => r.status === 'refused').length, results };
 }
 
 /** The platform compensates a worker without an assignment, out of its fee income. */

@@ -72,7 +72,18 @@ describe('money, end to end', () => {
     // Another client cannot pay or even see a bonus on this work.
     expect((await rival('POST', `/assignments/${assignmentOf.ana}/bonuses`, { amountMinor: 500, reason: 'x' })).status).toBe(404);
 
-    // A compensation out of platform fees (3 × 100 + 50 so far); more than the fees hold is refused.
+    // Bonuses in bulk: each is paid or refused on its own, with the reason why.
+    const bulk = await client('POST', `/projects/${project.projectId}/bonuses`, {
+      bonuses: [
+        { assignmentId: assignmentOf.cai, amountMinor: 100, reason: 'Fast and right' },
+        { assignmentId: 'asg_0000000000000000000000', amountMinor: 100, reason: 'Nobody' },
+      ],
+    });
+    expect(bulk.status).toBe(200);
+    expect(bulk.body).toMatchObject({ paid: 1, refused: 1 });
+    expect(bulk.body.results[1].error.code).toBe('assignment_not_found');
+
+    // A compensation out of platform fees (3 × 100 + 50 + 10 so far); more than the fees hold is refused.
     const comp = await admin('POST', '/admin/compensations', { workerId: workers.ben!.sub, amountMinor: 200, reason: 'Outage on 20 November' }, { 'idempotency-key': 'comp-1' });
     expect(comp.status).toBe(201);
     const tooMuch = await admin('POST', '/admin/compensations', { workerId: workers.ben!.sub, amountMinor: 10_000, reason: 'Too much' });
@@ -88,13 +99,13 @@ describe('money, end to end', () => {
     );
     expect((await workers.ben!.call('GET', '/workers/me/statement')).body.items[0]).toMatchObject({ kind: 'compensation', memo: 'Outage on 20 November', amountMinor: 200 });
     const funds = (await client('GET', '/account/statement')).body;
-    expect(funds.balanceMinor).toBe(20_000 - 3_300 - 550);
-    expect(funds.items.map((l: { kind: string }) => l.kind).sort()).toEqual(['bonus', 'escrow_reserve', 'top_up']);
+    expect(funds.balanceMinor).toBe(20_000 - 3_300 - 550 - 110);
+    expect(funds.items.map((l: { kind: string }) => l.kind).sort()).toEqual(['bonus', 'bonus', 'escrow_reserve', 'top_up']);
 
     const books = (await admin('GET', '/admin/reconciliation')).body;
     expect(books.balanced).toBe(true);
     expect(books.currencies.EUR.sumMinor).toBe(0);
-    expect(books.currencies.EUR.byKind).toMatchObject({ 'worker-available': 1_500 + 1_200 + 1_000, external: -20_000 });
+    expect(books.currencies.EUR.byKind).toMatchObject({ 'worker-available': 1_500 + 1_200 + 1_100, external: -20_000 });
 
     // A payout run, killed with the whole platform while the sandbox provider is paying: the first
     // payout has left the worker's balance (in transit) and the provider has not answered yet.
@@ -118,8 +129,8 @@ describe('money, end to end', () => {
       const r = await admin('GET', `/admin/payout-runs/${run}`);
       return r.body.status === 'completed' ? r.body.report : undefined;
     });
-    expect(report).toMatchObject({ paid: 3, failed: 0, paidMinor: 3_700 });
-    const expected = { ana: 1_500, ben: 1_200, cai: 1_000 };
+    expect(report).toMatchObject({ paid: 3, failed: 0, paidMinor: 3_800 });
+    const expected = { ana: 1_500, ben: 1_200, cai: 1_100 };
     for (const n of names) {
       expect((await workers[n]!.call('GET', '/workers/me/earnings')).body.balances, n).toEqual({ pendingMinor: 0, availableMinor: 0, paidMinor: expected[n] });
     }
@@ -134,7 +145,7 @@ describe('money, end to end', () => {
     expect(second).toMatchObject({ paid: 0, paidMinor: 0 });
     const after = (await admin('GET', '/admin/reconciliation')).body;
     expect(after.balanced).toBe(true);
-    expect(after.currencies.EUR.byKind).toMatchObject({ 'worker-available': 0, external: -20_000 + 3_700 });
+    expect(after.currencies.EUR.byKind).toMatchObject({ 'worker-available': 0, external: -20_000 + 3_800 });
   });
 
   it('runs a subscription and a negotiated fee into the cost of new projects', async () => {

@@ -172,7 +172,7 @@ describe('least privilege', () => {
     'api/cancel-project': [...writer, ENV.closureStateMachineArn],
     'queue/submission-consumer': [...table, ENV.reviewStateMachineArn],
   };
-  for (const h of ['api/create-project', 'api/add-microtasks', 'api/publish-project', 'api/top-up', 'api/claim-assignment', 'api/bonus-assignment', 'api/compensate-worker', 'api/subscribe', 'api/set-client-fee', 'api/pause-project', 'api/resume-project']) expectedEnv[h] = writer;
+  for (const h of ['api/create-project', 'api/add-microtasks', 'api/publish-project', 'api/top-up', 'api/claim-assignment', 'api/bonus-assignment', 'api/compensate-worker', 'api/subscribe', 'api/set-client-fee', 'api/pause-project', 'api/resume-project', 'api/bulk-bonuses']) expectedEnv[h] = writer;
   for (const h of ['api/list-projects', 'api/get-project', 'api/get-results', 'api/get-account', 'api/list-my-assignments', 'api/get-assignment', 'api/get-earnings', 'api/get-payout-run', 'api/get-statement', 'api/get-my-statement', 'api/get-reconciliation']) {
     expectedEnv[h] = table;
   }
