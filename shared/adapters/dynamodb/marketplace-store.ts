@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { conflict } from '../../domain/errors';
@@ -28,6 +29,9 @@ function shuffled<T>(xs: T[]): T[] {
   }
   return a;
 }
+
+/** How many open microtasks a claim reads from one shard before trying them. */
+const CANDIDATES_PER_SHARD = 25;
 
 /** Microtasks per transaction when adding a batch: 100 items at most, minus the project update and an escrow entry. */
 export const MICROTASKS_PER_TRANSACTION = 90;
@@ -225,16 +229,7 @@ export class DynamoMarketplaceStore {
   async claimNext(project: Project, workerId: string, build: (m: Microtask) => Assignment): Promise<{ assignment?: Assignment; microtask?: Microtask; conflicts: number }> {
     let conflicts = 0;
     for (const shard of shuffled([...Array(OPEN_INDEX_SHARDS).keys()])) {
-      const r = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: MAIN_TABLE.indexes[0].indexName,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': Keys.openMicrotask(project.projectId, shard, '').gsi1pk },
-          Limit: 25,
-        }),
-      );
-      for (const candidate of shuffled((r.Items ?? []).map((i) => strip<Microtask>(i)!))) {
+      for (const candidate of shuffled(await this.openCandidates(project.projectId, shard, CANDIDATES_PER_SHARD))) {
         let m: Microtask | undefined = candidate;
         for (let attempt = 0; m && m.openSlots > 0 && m.status === 'open' && attempt < 3; attempt++) {
           const assignment = build(m);
@@ -252,6 +247,32 @@ export class DynamoMarketplaceStore {
       }
     }
     return { conflicts };
+  }
+
+  /**
+   * Up to `limit` open microtasks of one shard, read from a random point of the shard and wrapping
+   * around. Microtask ids are hashes, so a random start spreads concurrent workers over the whole
+   * shard instead of having them all race for its first items, and a worker who has done the
+   * first ones still finds the rest. At most two bounded queries.
+   */
+  private async openCandidates(projectId: string, shard: number, limit: number): Promise<Microtask[]> {
+    const pk = Keys.openMicrotask(projectId, shard, '').gsi1pk;
+    const start = `mt_${randomBytes(2).toString('hex')}`;
+    const query = async (condition: string, n: number) =>
+      (
+        await this.client.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: MAIN_TABLE.indexes[0].indexName,
+            KeyConditionExpression: `gsi1pk = :pk AND ${condition}`,
+            ExpressionAttributeValues: { ':pk': pk, ':start': start },
+            Limit: n,
+          }),
+        )
+      ).Items ?? [];
+    const after = await query('gsi1sk >= :start', limit);
+    const before = after.length < limit ? await query('gsi1sk < :start', limit - after.length) : [];
+    return [...after, ...before].map((i) => strip<Microtask>(i)!);
   }
 
   private async claimSlot(project: Project, m: Microtask, a: Assignment): Promise<void> {
