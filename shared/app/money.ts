@@ -5,6 +5,8 @@ import { effectiveHourlyRateMinor, payoutAmount, summarize, type Payout, type Pa
 import { ACCOUNT_SHARDS } from '../adapters/dynamodb/table-design';
 import { assertFee, extendSubscription, feeBasisPointsFor, payPerTask, subscriptionActive, SUBSCRIPTION, type ClientBilling } from '../domain/billing/plans';
 import { ACCOUNT_KINDS } from '../adapters/dynamodb/ledger-store';
+import type { Assignment } from '../domain/marketplace/assignment';
+import type { Project } from '../domain/marketplace/project';
 import type { Deps } from './deps';
 
 export async function topUpUseCase(deps: Deps, orgId: string, body: { amountMinor: number; currency: Currency }, idempotencyKey: string) {
@@ -85,13 +87,14 @@ export async function preparePayoutRunUseCase(deps: Deps, input: { runId?: strin
   return { runId: stored.runId, shards: [...Array(ACCOUNT_SHARDS).keys()].map((shard) => ({ runId: stored.runId, shard })) };
 }
 
+const HOLDS_PER_STEP = 200;
+
 /**
  * Pays one shard, a page at a time: first finishes payouts a crash left in flight, then pays every
  * balance at or above the minimum. Each payout is unique per (run, worker), so a retried or resumed
- * shard pays nobody twice. Returns `done: false` with a cursor when the shard has more pages.
+ * shard pays nobody twice. Returns `done: false` (with a cursor when it paid a page) while the shard
+ * has more due holds or more balances to pay.
  */
-const HOLDS_PER_STEP = 200;
-
 export async function payShardUseCase(deps: Deps, input: { runId: string; shard: number; cursor?: Record<string, unknown> }) {
   const run = await deps.payouts.getRun(input.runId);
   if (!run) throw notFound('payout_run', input.runId);
@@ -155,9 +158,14 @@ export async function getPayoutRunUseCase(deps: Deps, runId: string) {
 export async function bonusUseCase(deps: Deps, orgId: string, assignmentId: string, body: { amountMinor: number; reason: string }, idempotencyKey: string) {
   const a = await deps.marketplace.getAssignment(assignmentId);
   if (!a || a.orgId !== orgId) throw notFound('assignment', assignmentId);
-  if (a.status === 'claimed') throw conflict('assignment_not_answered', 'A bonus is paid on answered work; this assignment is still open');
   const project = await deps.marketplace.getProject(a.projectId);
   if (!project) throw notFound('project', a.projectId);
+  return payBonus(deps, a, project, body, idempotencyKey);
+}
+
+async function payBonus(deps: Deps, a: Assignment, project: Project, body: { amountMinor: number; reason: string }, idempotencyKey: string) {
+  const { assignmentId, orgId } = a;
+  if (a.status === 'claimed') throw conflict('assignment_not_answered', 'A bonus is paid on answered work; this assignment is still open');
   const fee = feeOn(body.amountMinor, project.feeBasisPoints);
   const entryId = `bonus:${assignmentId}:${idempotencyKey}`;
   const { applied } = await deps.ledger.post(
@@ -184,7 +192,7 @@ export async function bulkBonusUseCase(
     try {
       const a = await deps.marketplace.getAssignment(b.assignmentId);
       if (!a || a.projectId !== projectId) throw notFound('assignment', b.assignmentId);
-      const paid = await bonusUseCase(deps, orgId, b.assignmentId, b, `${idempotencyKey}:${i}`);
+      const paid = await payBonus(deps, a, project, b, `${idempotencyKey}:${i}`);
       results.push({ assignmentId: b.assignmentId, status: 'paid' as const, bonusMinor: paid.bonusMinor, feeMinor: paid.feeMinor, replayed: paid.replayed });
     } catch (e) {
       if (!isDomainError(e)) throw e;

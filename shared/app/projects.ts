@@ -102,12 +102,15 @@ export async function getResultsUseCase(deps: Deps, orgId: string, projectId: st
  */
 export async function cancelProjectUseCase(deps: Deps, orgId: string, projectId: string) {
   const project = await ownedProject(deps, orgId, projectId, true);
-  if (project.status === 'cancelled') return projectView(project);
-  assertTransition(project, 'cancelled');
   const now = deps.now();
-  await deps.marketplace.transition(project, 'cancelled', now);
-  if (project.status !== 'draft') await deps.closureWorkflow().start(`close-${projectId}`, { projectId });
-  return projectView({ ...project, status: 'cancelled', updatedAt: now });
+  if (project.status !== 'cancelled') {
+    assertTransition(project, 'cancelled');
+    await deps.marketplace.transition(project, 'cancelled', now);
+  }
+  // Only a published project reserved escrow. Started on every call, so a retried cancel whose first
+  // attempt failed before this line still closes the project; the execution name makes it once.
+  if (project.publishedAt) await deps.closureWorkflow().start(`close-${projectId}`, { projectId });
+  return projectView({ ...project, status: 'cancelled', updatedAt: project.status === 'cancelled' ? project.updatedAt : now });
 }
 
 /** published ⇄ paused. Asking for the state a project is already in is answered, not refused. */
@@ -128,6 +131,8 @@ const MICROTASKS_PER_CLOSURE_STEP = 50;
 export async function releaseOpenSlotsUseCase(deps: Deps, input: { projectId: string; cursor?: string }) {
   const project = await deps.marketplace.getProject(input.projectId, true);
   if (!project) throw notFound('project', input.projectId);
+  // A project never published has no escrow to give back: releasing any would take another project's.
+  if (project.status !== 'cancelled' || !project.publishedAt) return { projectId: project.projectId, done: true };
   const { totalMinor } = costPerAssignment(project);
   const page = await deps.marketplace.listMicrotasks(project.projectId, MICROTASKS_PER_CLOSURE_STEP, input.cursor);
   for (const listed of page.items) {
