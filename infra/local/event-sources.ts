@@ -102,8 +102,8 @@ export function scheduleFires(expression: string, at: Date, startedAt: Date): bo
   );
 }
 
-/** Fires each scheduled rule that targets a state machine, checking once a minute. */
-export function startScheduler(resolver: TemplateResolver, sfn: LocalStepFunctions, log: (l: string) => void) {
+/** Fires each scheduled rule (state machine or Lambda targets), checking once a minute. */
+export function startScheduler(resolver: TemplateResolver, sfn: LocalStepFunctions, lambdas: LocalLambdas, log: (l: string) => void) {
   const rules = resolver.resources('AWS::Events::Rule').flatMap(({ stack, resource }) => {
     const expr = resource.Properties?.ScheduleExpression as string | undefined;
     if (!expr || resource.Properties?.State === 'DISABLED') return [];
@@ -114,6 +114,14 @@ export function startScheduler(resolver: TemplateResolver, sfn: LocalStepFunctio
     const now = new Date();
     for (const rule of rules) {
       if (!scheduleFires(rule.expr, now, startedAt)) continue;
+      const fn = lambdas.byArn(rule.arn);
+      if (fn) {
+        void lambdas.invoke(fn, { source: 'aws.events', 'detail-type': 'Scheduled Event', time: now.toISOString() }).then(
+          (out) => log(`[schedule] ${rule.expr} ran ${fn.handler}: ${JSON.stringify(out)}`),
+          (e: Error) => log(`[schedule] ${fn.handler} failed: ${e.message}`),
+        );
+        continue;
+      }
       try {
         sfn.start(rule.arn, `schedule-${now.toISOString().slice(0, 16).replace(/[:T]/g, '-')}`, rule.input);
         log(`[schedule] ${rule.expr} started ${rule.arn.split(':').pop()}`);

@@ -84,7 +84,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<LocalPlatfor
 
     sqs = new SQSClient({ region: LOCAL_REGION, endpoint: endpoints.sqs, credentials: LOCAL_CREDENTIALS });
     pollers = startQueuePollers(resolver, lambdas, sqs, log);
-    scheduler = startScheduler(resolver, sfn, log);
+    scheduler = startScheduler(resolver, sfn, lambdas, log);
 
     api = await startApiServer(routesFromTemplate(resolver, lambdas), lambdas, { port: opts.port, cognitoUrl: endpoints.cognito, userPoolId, clientId, log });
     const info: PlatformInfo = { apiUrl: `http://localhost:${opts.port}`, cognitoUrl: endpoints.cognito, userPoolId, clientId, region: LOCAL_REGION };

@@ -7,6 +7,8 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ROUTES, routeList, WORKER_FUNCTIONS, type RouteName } from '../../shared/api/routes';
 import { ENV } from '../../shared/config';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { ClosureWorkflow } from '../constructs/closure-workflow';
 import { PayoutWorkflow } from '../constructs/payout-workflow';
 import { ReviewWorkflow } from '../constructs/review-workflow';
@@ -60,6 +62,7 @@ export class StatelessStack extends Stack {
       [WORKER_FUNCTIONS.payoutPrepare]: Duration.seconds(25),
       [WORKER_FUNCTIONS.payoutComplete]: Duration.seconds(25),
       [WORKER_FUNCTIONS.closeProject]: Duration.seconds(25),
+      [WORKER_FUNCTIONS.sweepLeases]: Duration.minutes(2),
       // Sums every account: the longest an HTTP API integration may take.
       [ROUTES.getReconciliation.handler]: Duration.seconds(29),
     };
@@ -86,7 +89,7 @@ export class StatelessStack extends Stack {
 
     grant(r.health, (fn) => fn.bindTable(table, 'read').bindBucket(mediaBucket, 'head').bindQueueAttributes(submissionQueue));
     grant(r.openapi, () => {});
-    for (const fn of [r.createProject, r.addMicrotasks, r.publishProject, r.topUp, r.claimAssignment, r.bonusAssignment, r.compensateWorker, r.subscribe, r.setClientFee, r.cancelProject, r.pauseProject, r.resumeProject, r.bulkBonuses]) grant(fn, writes);
+    for (const fn of [r.createProject, r.addMicrotasks, r.publishProject, r.topUp, r.claimAssignment, r.bonusAssignment, r.compensateWorker, r.subscribe, r.setClientFee, r.cancelProject, r.pauseProject, r.resumeProject, r.bulkBonuses, r.returnAssignment]) grant(fn, writes);
     for (const fn of [r.listProjects, r.getProject, r.getResults, r.getAccount, r.getStatement, r.listMyAssignments, r.getAssignment, r.getEarnings, r.getMyStatement, r.getPayoutRun, r.getReconciliation]) {
       grant(fn, reads);
     }
@@ -94,7 +97,7 @@ export class StatelessStack extends Stack {
     for (const fn of [r.startPayoutRun, r.resumePayoutRun]) grant(fn, writes); // + start the payout workflow, below
     grant(w.submissionConsumer, (fn) => fn.bindTable(table, 'readWrite')); // + start the review workflow, below
     grant(w.reviewConsensus, () => {}); // pure: it decides from the answers it is handed
-    for (const fn of [w.reviewLoad, w.reviewFinalize, w.reviewFailed, w.payoutPrepare, w.payoutPayShard, w.payoutComplete, w.closeProject]) {
+    for (const fn of [w.reviewLoad, w.reviewFinalize, w.reviewFailed, w.payoutPrepare, w.payoutPayShard, w.payoutComplete, w.closeProject, w.sweepLeases]) {
       grant(fn, (f) => f.bindTable(table, 'readWrite'));
     }
     for (const fn of [...Object.values(r), ...Object.values(w)]) {
@@ -113,7 +116,15 @@ export class StatelessStack extends Stack {
       functions: { prepareRun: w.payoutPrepare, payShard: w.payoutPayShard, completeRun: w.payoutComplete },
     });
     this.closureWorkflow = new ClosureWorkflow(this, 'ClosureWorkflow', { config, functions: { releaseOpenSlots: w.closeProject } });
-    for (const fn of [w.submissionConsumer, w.closeProject]) fn.bindStateMachineStart(this.reviewWorkflow.stateMachine, ENV.reviewStateMachineArn);
+    // Anything that can complete a microtask's set of answers may start its review.
+    for (const fn of [w.submissionConsumer, w.closeProject, w.sweepLeases, r.returnAssignment]) fn.bindStateMachineStart(this.reviewWorkflow.stateMachine, ENV.reviewStateMachineArn);
+
+    // --- Expired claims give their slots back: a sweep every five minutes (not TTL, whose deletion can lag for days).
+    new Rule(this, 'LeaseSweepSchedule', {
+      description: 'Sweep expired Tessera assignment leases',
+      schedule: Schedule.rate(Duration.minutes(5)),
+      targets: [new LambdaFunction(w.sweepLeases.function, { retryAttempts: 2 })],
+    });
     r.cancelProject.bindStateMachineStart(this.closureWorkflow.stateMachine, ENV.closureStateMachineArn);
     for (const fn of [r.startPayoutRun, r.resumePayoutRun]) fn.bindStateMachineStart(this.payoutWorkflow.stateMachine, ENV.payoutStateMachineArn);
 

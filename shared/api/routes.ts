@@ -60,6 +60,7 @@ export const ROUTES = {
   getAssignment: { method: 'GET', path: '/assignments/{assignmentId}', handler: 'api/get-assignment', auth: workers, params: assignmentParams, summary: 'One of your assignments with its microtask.' },
   submitAnswer: { method: 'POST', path: '/assignments/{assignmentId}/submission', handler: 'api/submit-answer', auth: workers, params: assignmentParams, body: S.SubmitAnswerBody, idempotent: true, summary: 'Submit your answer.' },
   getMyStatement: { method: 'GET', path: '/workers/me/statement', handler: 'api/get-my-statement', auth: workers, query: S.Pagination, summary: 'Every credit and payout of your balance, with its reason.' },
+  returnAssignment: { method: 'POST', path: '/assignments/{assignmentId}/return', handler: 'api/return-assignment', auth: workers, params: assignmentParams, body: S.EmptyBody, idempotent: true, summary: 'Give a claimed task back so another worker can do it.' },
   getEarnings: { method: 'GET', path: '/workers/me/earnings', handler: 'api/get-earnings', auth: workers, summary: 'Your available balance and payouts.' },
 
   startPayoutRun: { method: 'POST', path: '/admin/payout-runs', handler: 'api/start-payout-run', auth: admins, body: S.EmptyBody, idempotent: true, summary: 'Start a payout run now.' },
@@ -85,4 +86,5 @@ export const WORKER_FUNCTIONS = {
   payoutPayShard: 'payout/pay-shard',
   payoutComplete: 'payout/complete-run',
   closeProject: 'project/release-open-slots',
+  sweepLeases: 'work/sweep-leases',
 } as const;

@@ -87,7 +87,8 @@ export async function getResultsUseCase(deps: Deps, orgId: string, projectId: st
         status: m.status,
         result: m.result ?? null,
         assignments: assignments
-          .filter((a) => a.status !== 'claimed')
+          // Only answered work: open, returned and expired claims carry nothing for the client.
+          .filter((a) => a.answer !== undefined)
           .map((a) => ({ assignmentId: a.assignmentId, workerId: a.workerId, status: a.status, answer: a.answer ?? null, submittedAt: a.submittedAt, decision: a.decision ?? null })),
       };
     }),

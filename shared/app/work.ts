@@ -2,6 +2,10 @@ import { conflict, notFound } from '../domain/errors';
 import { answerLabel, validateAnswer } from '../domain/marketplace/answer-spec';
 import { assertOwnedBy, assertSubmittable, leaseEnd, type Assignment } from '../domain/marketplace/assignment';
 import { workerView } from '../domain/marketplace/microtask';
+import { costPerAssignment, type Project } from '../domain/marketplace/project';
+import { Entries } from '../domain/ledger/ledger';
+import { LEASE_SHARDS } from '../adapters/dynamodb/table-design';
+import { startReviewWhenComplete } from './review';
 import type { Deps } from './deps';
 
 /** What a worker may see of an assignment: never other workers, never gold answers, never the client's org. */
@@ -87,4 +91,62 @@ export async function submitAnswerUseCase(
 export async function listMyAssignmentsUseCase(deps: Deps, workerId: string, limit: number, cursor?: string) {
   const page = await deps.marketplace.listAssignmentsByWorker(workerId, limit, cursor);
   return { items: page.items.map(assignmentView), nextCursor: page.nextCursor };
+}
+
+// ------------------------------------------------------------------ leases
+
+/**
+ * Ends a claim that will not be submitted and gives its slot back: reopened for other workers, or,
+ * when the project was cancelled meanwhile, released with its escrow. Either way the microtask's
+ * other answers are not left waiting for it.
+ */
+async function endClaim(deps: Deps, lease: { assignmentId: string; microtaskId: string; projectId: string; workerId: string }, status: 'expired' | 'returned', project: Project) {
+  const now = deps.now();
+  const cancelled = project.status === 'cancelled';
+  const ended = await deps.marketplace.endClaim(
+    lease,
+    { status, now },
+    cancelled
+      ? { reopen: false, escrowBack: Entries.releaseEscrow(project.orgId, costPerAssignment(project).totalMinor, { entryId: `end:${lease.assignmentId}`, currency: project.currency, createdAt: now, refs: { assignmentId: lease.assignmentId } }) }
+      : { reopen: true },
+  );
+  if (ended && cancelled) {
+    const m = await deps.marketplace.getMicrotask(lease.microtaskId, true);
+    if (m && m.status === 'open' && m.submittedCount === 0 && (m.releasedSlots ?? 0) >= m.redundancy) await deps.marketplace.setMicrotaskStatus(m.microtaskId, ['open'], 'cancelled');
+    else if (m) await startReviewWhenComplete(deps, m);
+  }
+  return ended;
+}
+
+/** A worker gives a claimed task back before the lease ends, so someone else can do it. */
+export async function returnAssignmentUseCase(deps: Deps, workerId: string, assignmentId: string) {
+  const a = await deps.marketplace.getAssignment(assignmentId, true);
+  if (!a || a.workerId !== workerId) throw notFound('assignment', assignmentId);
+  if (a.status !== 'claimed') throw conflict('assignment_not_open', `The assignment is ${a.status}; only a claimed assignment can be returned`, { status: a.status });
+  const project = await deps.marketplace.getProject(a.projectId);
+  if (!project) throw notFound('project', a.projectId);
+  if (!(await endClaim(deps, a, 'returned', project))) throw conflict('assignment_not_open', 'The assignment changed meanwhile (submitted or expired)');
+  return { assignment: assignmentView({ ...a, status: 'returned' }) };
+}
+
+const LEASES_PER_SHARD_PER_SWEEP = 100;
+
+/**
+ * The scheduled sweep: every claim whose lease has ended gives its slot back. Bounded per run
+ * (shards × page); what is left is swept by the next run, minutes later.
+ */
+export async function sweepExpiredLeasesUseCase(deps: Deps) {
+  const now = deps.now();
+  const projects = new Map<string, Project | undefined>();
+  let expired = 0;
+  let skipped = 0;
+  for (let shard = 0; shard < LEASE_SHARDS; shard++) {
+    for (const lease of await deps.marketplace.expiredLeases(shard, now, LEASES_PER_SHARD_PER_SWEEP)) {
+      if (!projects.has(lease.projectId)) projects.set(lease.projectId, await deps.marketplace.getProject(lease.projectId, true));
+      const project = projects.get(lease.projectId);
+      if (project && (await endClaim(deps, lease, 'expired', project))) expired++;
+      else skipped++;
+    }
+  }
+  return { expired, skipped, sweptAt: now };
 }

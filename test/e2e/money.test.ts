@@ -204,6 +204,12 @@ describe('money, end to end', () => {
     expect((await client('POST', `/projects/${project.projectId}/pause`, {})).body.status).toBe('paused');
     expect((await workers.ana!.call('POST', `/projects/${project.projectId}/assignments`, {})).body.error.code).toBe('project_not_open');
     expect((await client('POST', `/projects/${project.projectId}/resume`, {})).body.status).toBe('published');
+    // A worker may give a claimed task back; its slot reopens for others.
+    const given = (await workers.cai!.call('POST', `/projects/${project.projectId}/assignments`, {})).body.assignment.assignmentId;
+    const back = await workers.cai!.call('POST', `/assignments/${given}/return`, {});
+    expect(back.status).toBe(200);
+    expect(back.body.assignment.status).toBe('returned');
+    expect((await workers.ana!.call('POST', `/assignments/${given}/return`, {})).status).toBe(404);
     const ana = (await workers.ana!.call('POST', `/projects/${project.projectId}/assignments`, {})).body.assignment.assignmentId;
     await workers.ana!.call('POST', `/assignments/${ana}/submission`, { answer: { choice: 'yes' } });
     const ben = (await workers.ben!.call('POST', `/projects/${project.projectId}/assignments`, {})).body.assignment.assignmentId;

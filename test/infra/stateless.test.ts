@@ -181,6 +181,8 @@ describe('least privilege', () => {
   expectedEnv[WORKER_FUNCTIONS.reviewConsensus] = [];
   // Closing a project may start the review of microtasks whose remaining slots it released.
   expectedEnv[WORKER_FUNCTIONS.closeProject] = [...table, ENV.reviewStateMachineArn];
+  expectedEnv[WORKER_FUNCTIONS.sweepLeases] = [...table, ENV.reviewStateMachineArn];
+  expectedEnv['api/return-assignment'] = [...writer, ENV.reviewStateMachineArn];
   const noAccess = ['api/openapi', WORKER_FUNCTIONS.reviewConsensus];
 
   it('decides the access of every function', () => {
@@ -196,7 +198,7 @@ describe('least privilege', () => {
     for (const [handler, { id }] of functionsByHandler()) {
       const { actions } = grantsOf(id);
       const writesMain =
-        expectedEnv[handler]!.includes(ENV.idempotencyTableName) || (expectedEnv[handler]!.includes(ENV.tableName) && /^(review|payout|queue|project)\//.test(handler));
+        expectedEnv[handler]!.includes(ENV.idempotencyTableName) || (expectedEnv[handler]!.includes(ENV.tableName) && /^(review|payout|queue|project|work)\//.test(handler));
       if (!writesMain && !noAccess.includes(handler)) {
         expect(actions.filter((a) => writes.includes(a)), handler).toEqual([]);
         expect(actions, handler).toContain('dynamodb:Query');
@@ -218,7 +220,7 @@ describe('least privilege', () => {
       const { actions, statements } = grantsOf(id);
       expect(actions.includes('sqs:SendMessage'), handler).toBe(handler === 'api/submit-answer');
       const starts = statements.filter((s) => [s.Action].flat().includes('states:StartExecution')).map((s) => (s.Resource as { Ref: string }).Ref);
-      const expectedStart = { 'queue/submission-consumer': stateMachine('review').id, 'api/start-payout-run': stateMachine('payout').id, 'api/resume-payout-run': stateMachine('payout').id, 'api/cancel-project': stateMachine('closure').id, 'project/release-open-slots': stateMachine('review').id }[handler];
+      const expectedStart = { 'queue/submission-consumer': stateMachine('review').id, 'api/start-payout-run': stateMachine('payout').id, 'api/resume-payout-run': stateMachine('payout').id, 'api/cancel-project': stateMachine('closure').id, 'project/release-open-slots': stateMachine('review').id, 'work/sweep-leases': stateMachine('review').id, 'api/return-assignment': stateMachine('review').id }[handler];
       expect(starts, handler).toEqual(expectedStart ? [expectedStart] : []);
     }
   });

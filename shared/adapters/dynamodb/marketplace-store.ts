@@ -10,7 +10,7 @@ import type { DynamoLedger } from './ledger-store';
 import { shardOf, translateLedgerFailure } from './ledger-store';
 import { Accounts } from '../../domain/ledger/ledger';
 import type { Hold, WorkerOutcome, WorkerStats } from '../../domain/payouts/payouts';
-import { Keys, MAIN_TABLE } from './table-design';
+import { Keys, LEASE_SHARDS, MAIN_TABLE } from './table-design';
 import { ConditionsFailed, decodeCursor, encodeCursor, transactWrite, type Page, type TransactItem } from './transact';
 
 const KEY_ATTRS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type'];
@@ -167,7 +167,8 @@ export class DynamoMarketplaceStore {
           Update: {
             TableName: this.table,
             Key: Keys.microtask(m.microtaskId),
-            UpdateExpression: 'SET openSlots = :zero, releasedSlots = :n REMOVE gsi1pk, gsi1sk',
+            // ADD, not SET: the lease sweeper may have released a slot of this microtask too.
+            UpdateExpression: 'SET openSlots = :zero REMOVE gsi1pk, gsi1sk ADD releasedSlots :n',
             ConditionExpression: 'openSlots = :n AND #status = :open',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':zero': 0, ':n': m.openSlots, ':open': 'open' },
@@ -291,7 +292,16 @@ export class DynamoMarketplaceStore {
       {
         Put: {
           TableName: this.table,
-          Item: { ...Keys.claimGuard(m.microtaskId, a.workerId), type: 'ClaimGuard', assignmentId: a.assignmentId },
+          Item: {
+            ...Keys.claimGuard(m.microtaskId, a.workerId),
+            ...Keys.leaseIndex(openIndexShard(a.assignmentId, LEASE_SHARDS), a.leaseExpiresAt, a.assignmentId),
+            type: 'ClaimGuard',
+            assignmentId: a.assignmentId,
+            microtaskId: m.microtaskId,
+            projectId: m.projectId,
+            workerId: a.workerId,
+            leaseExpiresAt: a.leaseExpiresAt,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -356,6 +366,8 @@ export class DynamoMarketplaceStore {
             ExpressionAttributeValues: { ':one': 1 },
           },
         },
+        // The lease is over: the sweeper has nothing to reclaim.
+        { Update: { TableName: this.table, Key: Keys.claimGuard(a.microtaskId, a.workerId), UpdateExpression: 'REMOVE gsi1pk, gsi1sk' } },
       ]);
     } catch (e) {
       if (e instanceof ConditionsFailed) throw conflict('assignment_not_open', 'The assignment can no longer be submitted (already submitted, or the lease expired)');
@@ -423,6 +435,78 @@ export class DynamoMarketplaceStore {
       if (e instanceof ConditionsFailed && (e.failed.includes(0) || e.failed.includes(1))) return false;
       const ledgerFailure = translateLedgerFailure(e, entry, 1);
       if (ledgerFailure instanceof Error) throw ledgerFailure;
+      throw e;
+    }
+  }
+
+  /** Claims whose lease ended before `now`, from one shard of the lease index, oldest first. */
+  async expiredLeases(shard: number, now: string, limit: number): Promise<{ assignmentId: string; microtaskId: string; projectId: string; workerId: string }[]> {
+    const r = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: MAIN_TABLE.indexes[0].indexName,
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :now',
+        ExpressionAttributeValues: { ':pk': Keys.leaseIndex(shard, '', '').gsi1pk, ':now': now },
+        Limit: limit,
+      }),
+    );
+    return (r.Items ?? []).map((i) => ({ assignmentId: i.assignmentId, microtaskId: i.microtaskId, projectId: i.projectId, workerId: i.workerId }));
+  }
+
+  /**
+   * Ends a claim that will never be submitted (lease expired, or returned by the worker) and gives
+   * its slot back: reopened for another worker, or, on a cancelled project, released with its escrow.
+   * False when the assignment was submitted or ended meanwhile.
+   */
+  async endClaim(
+    lease: { assignmentId: string; microtaskId: string; projectId: string; workerId: string },
+    end: { status: 'expired' | 'returned'; now: string },
+    slot: { reopen: true } | { reopen: false; escrowBack: LedgerEntry },
+  ): Promise<boolean> {
+    const condition = end.status === 'expired' ? '#status = :claimed AND leaseExpiresAt < :now' : '#status = :claimed AND workerId = :worker';
+    try {
+      await transactWrite(this.client, [
+        {
+          Update: {
+            TableName: this.table,
+            Key: Keys.assignment(lease.assignmentId),
+            UpdateExpression: 'SET #status = :end, endedAt = :now',
+            ConditionExpression: condition,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':end': end.status, ':claimed': 'claimed', ':now': end.now, ...(end.status === 'returned' ? { ':worker': lease.workerId } : {}) },
+          },
+        },
+        // The guard stays, so the worker is not handed the same microtask again; only its lease goes.
+        { Update: { TableName: this.table, Key: Keys.claimGuard(lease.microtaskId, lease.workerId), UpdateExpression: 'REMOVE gsi1pk, gsi1sk' } },
+        slot.reopen
+          ? {
+              Update: {
+                TableName: this.table,
+                Key: Keys.microtask(lease.microtaskId),
+                UpdateExpression: 'ADD openSlots :one SET gsi1pk = :open, gsi1sk = :id',
+                ConditionExpression: '#status = :openStatus',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':one': 1,
+                  ':open': Keys.openMicrotask(lease.projectId, openIndexShard(lease.microtaskId), lease.microtaskId).gsi1pk,
+                  ':id': lease.microtaskId,
+                  ':openStatus': 'open',
+                },
+              },
+            }
+          : {
+              Update: {
+                TableName: this.table,
+                Key: Keys.microtask(lease.microtaskId),
+                UpdateExpression: 'ADD releasedSlots :one',
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+        ...(slot.reopen ? [] : this.ledger.transactItems(slot.escrowBack)),
+      ]);
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionsFailed && e.failed.includes(0)) return false;
       throw e;
     }
   }

@@ -33,6 +33,8 @@ export const Keys = {
   assignmentByMicrotask: (microtaskId: string, assignmentId: string) => ({ gsi2pk: `MICROTASK#${microtaskId}#ASSIGNMENTS`, gsi2sk: assignmentId }),
   /** One item per (microtask, worker): its conditional put is what forbids a second claim of the same microtask. */
   claimGuard: (microtaskId: string, workerId: string) => ({ pk: `MICROTASK#${microtaskId}`, sk: `WORKER#${workerId}` }),
+  /** On the claim guard while its assignment is claimed: the sweeper finds expired leases here, oldest first. */
+  leaseIndex: (shard: number, leaseExpiresAt: string, assignmentId: string) => ({ gsi1pk: `LEASES#${shard}`, gsi1sk: `${leaseExpiresAt}#${assignmentId}` }),
 
   account: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' }),
   /** Worker balances spread over shards so the payout run can page through them in parallel. */
@@ -54,3 +56,4 @@ export const Keys = {
 } as const;
 
 export const ACCOUNT_SHARDS = 16;
+export const LEASE_SHARDS = 8;

@@ -1,7 +1,8 @@
 import { conflict, forbidden } from '../errors';
 import type { Answer } from './answer-spec';
 
-export type AssignmentStatus = 'claimed' | 'submitted' | 'approved' | 'rejected';
+/** `expired`: the lease ran out before a submission; `returned`: the worker gave the task back. Both reopen the slot. */
+export type AssignmentStatus = 'claimed' | 'submitted' | 'approved' | 'rejected' | 'expired' | 'returned';
 
 /** Why an assignment was approved or rejected: the rule that fired and its evidence. */
 export interface ReviewDecision {
