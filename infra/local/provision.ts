@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
@@ -56,11 +56,24 @@ export async function provision(r: TemplateResolver, endpoints: LocalEndpoints, 
     for (const { stack, id, resource } of r.resources(type)) {
       const p = resource.Properties ?? {};
       const TableName = localName(stack, id);
-      const exists = await ddb.send(new DescribeTableCommand({ TableName })).then(
-        () => true,
-        (e: Error) => (e.name === 'ResourceNotFoundException' ? false : Promise.reject(e)),
+      const existing = await ddb.send(new DescribeTableCommand({ TableName })).then(
+        (r) => r.Table,
+        (e: Error) => (e.name === 'ResourceNotFoundException' ? undefined : Promise.reject(e)),
       );
-      if (!exists) {
+      if (existing) {
+        // A data folder from an older version: add the indexes the template has gained, as a deploy would.
+        const have = new Set((existing.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+        for (const g of (p.GlobalSecondaryIndexes ?? []) as Record<string, any>[]) {
+          if (have.has(g.IndexName)) continue;
+          await ddb.send(
+            new UpdateTableCommand({
+              TableName,
+              AttributeDefinitions: p.AttributeDefinitions,
+              GlobalSecondaryIndexUpdates: [{ Create: { IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: g.Projection } }],
+            }),
+          );
+        }
+      } else {
         await ddb.send(
           new CreateTableCommand({
             TableName,
