@@ -6,7 +6,7 @@ import { Entries } from '../domain/ledger/ledger';
 import type { Microtask } from '../domain/marketplace/microtask';
 import { assertMicrotasksCanBeAdded, assertTransition, costPerAssignment, createProject, escrowFor, type NewProject, type Project } from '../domain/marketplace/project';
 import type { Deps } from './deps';
-import { startReviewWhenComplete } from './review';
+import { afterSlotsReleased } from './review';
 
 export function projectView(p: Project) {
   const { orgId: _org, ...rest } = p;
@@ -147,13 +147,7 @@ export async function releaseOpenSlotsUseCase(deps: Deps, input: { projectId: st
       m = await deps.marketplace.getMicrotask(m.microtaskId, true);
       if (released) break;
     }
-    if (!m || m.status !== 'open') continue;
-    if (m.submittedCount === 0 && (m.releasedSlots ?? 0) >= m.redundancy) {
-      await deps.marketplace.setMicrotaskStatus(m.microtaskId, ['open'], 'cancelled');
-    } else {
-      // Answers already in for every slot that will ever be answered: review them now.
-      await startReviewWhenComplete(deps, m);
-    }
+    if (m) await afterSlotsReleased(deps, m);
   }
   return { projectId: project.projectId, done: !page.nextCursor, ...(page.nextCursor ? { cursor: page.nextCursor } : {}) };
 }

@@ -34,6 +34,16 @@ export async function startReviewWhenComplete(deps: Deps, m: Microtask) {
   return { started, reason: started ? 'review started' : 'review already running' };
 }
 
+/**
+ * After slots of a cancelled project's microtask were released: with no answer at all it is
+ * cancelled; otherwise its review starts as soon as the answers still expected are in.
+ */
+export async function afterSlotsReleased(deps: Deps, m: Microtask) {
+  if (m.status !== 'open') return;
+  if (m.submittedCount === 0 && (m.releasedSlots ?? 0) >= m.redundancy) await deps.marketplace.setMicrotaskStatus(m.microtaskId, ['open'], 'cancelled');
+  else await startReviewWhenComplete(deps, m);
+}
+
 export async function loadSubmissionsUseCase(deps: Deps, state: ReviewState): Promise<ReviewState> {
   const m = await deps.marketplace.getMicrotask(state.microtaskId, true);
   if (!m) throw notFound('microtask', state.microtaskId);

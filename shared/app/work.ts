@@ -5,7 +5,7 @@ import { workerView } from '../domain/marketplace/microtask';
 import { costPerAssignment, type Project } from '../domain/marketplace/project';
 import { Entries } from '../domain/ledger/ledger';
 import { LEASE_SHARDS } from '../adapters/dynamodb/table-design';
-import { startReviewWhenComplete } from './review';
+import { afterSlotsReleased } from './review';
 import type { Deps } from './deps';
 
 /** What a worker may see of an assignment: never other workers, never gold answers, never the client's org. */
@@ -112,8 +112,7 @@ async function endClaim(deps: Deps, lease: { assignmentId: string; microtaskId: 
   );
   if (ended && cancelled) {
     const m = await deps.marketplace.getMicrotask(lease.microtaskId, true);
-    if (m && m.status === 'open' && m.submittedCount === 0 && (m.releasedSlots ?? 0) >= m.redundancy) await deps.marketplace.setMicrotaskStatus(m.microtaskId, ['open'], 'cancelled');
-    else if (m) await startReviewWhenComplete(deps, m);
+    if (m) await afterSlotsReleased(deps, m);
   }
   return ended;
 }
