@@ -94,4 +94,21 @@ describe('leases', () => {
     expect(await deps.marketplace.getMicrotask(a.microtask.microtaskId, true)).toMatchObject({ openSlots: 0, releasedSlots: 1, submittedCount: 1 });
     expect(reviews).toContain(`review-${a.microtask.microtaskId}`);
   });
+
+  it('does not reopen a slot on a project cancelled after the sweeper read it; the next sweep releases it', async () => {
+    const { orgId, projectId, escrow } = await oneMicrotask(1);
+    const a = await claimAssignmentUseCase(deps, 'racer', projectId);
+    await cancelProjectUseCase(deps, orgId, projectId);
+    clock += 11 * MINUTE;
+    const lease = { assignmentId: a.assignment.assignmentId, microtaskId: a.microtask.microtaskId, projectId, workerId: 'racer' };
+    // What a sweeper holding a stale, not-yet-cancelled project would do:
+    expect(await deps.marketplace.endClaim(lease, { status: 'expired', now: deps.now() }, { reopen: true })).toBe(false);
+    expect((await deps.marketplace.getAssignment(lease.assignmentId, true))?.status).toBe('claimed');
+    expect(await deps.marketplace.getMicrotask(lease.microtaskId, true)).toMatchObject({ openSlots: 0 });
+    const before = await escrow();
+    await sweepExpiredLeasesUseCase(deps);
+    expect((await deps.marketplace.getAssignment(lease.assignmentId, true))?.status).toBe('expired');
+    expect(await escrow()).toBeLessThan(before!);
+    expect(await deps.marketplace.getMicrotask(lease.microtaskId, true)).toMatchObject({ status: 'cancelled', releasedSlots: 1 });
+  });
 });

@@ -502,11 +502,25 @@ export class DynamoMarketplaceStore {
                 ExpressionAttributeValues: { ':one': 1 },
               },
             },
-        ...(slot.reopen ? [] : this.ledger.transactItems(slot.escrowBack)),
+        ...(slot.reopen
+          ? [
+              // Reopen only while the project is not cancelled: a cancellation that slipped in between
+              // makes this fail, and the next sweep releases the slot's escrow instead.
+              {
+                ConditionCheck: {
+                  TableName: this.table,
+                  Key: Keys.project(lease.projectId),
+                  ConditionExpression: '#status <> :cancelled',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':cancelled': 'cancelled' },
+                },
+              },
+            ]
+          : this.ledger.transactItems(slot.escrowBack)),
       ]);
       return true;
     } catch (e) {
-      if (e instanceof ConditionsFailed && e.failed.includes(0)) return false;
+      if (e instanceof ConditionsFailed && (e.failed.includes(0) || (slot.reopen && e.failed.includes(3)))) return false;
       throw e;
     }
   }
