@@ -45,6 +45,7 @@ export function createTessera(app: App): { stateful: StatefulStack; stateless: S
     submissionQueue: stateful.submissionQueue,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
+    payoutDetailsKey: stateful.payoutDetailsKey,
   });
 
   for (const stack of [stateful, stateless]) {

@@ -28,6 +28,8 @@ export const ENV = {
   platformFeeBasisPoints: 'PLATFORM_FEE_BASIS_POINTS',
   holdPeriodHours: 'HOLD_PERIOD_HOURS',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  payoutDetailsKeyArn: 'PAYOUT_DETAILS_KEY_ARN',
+  localMasterKey: 'TESSERA_LOCAL_MASTER_KEY',
 } as const;
 
 export const config = {
@@ -45,4 +47,7 @@ export const config = {
   /** How long an approved reward stays pending before it can be paid out; 0 pays it at the next run. */
   holdPeriodHours: () => int(ENV.holdPeriodHours, 0),
   s3ForcePathStyle: () => process.env[ENV.s3ForcePathStyle] === 'true',
+  payoutDetailsKeyArn: () => required(ENV.payoutDetailsKeyArn),
+  /** Set only by the local platform, which has no KMS: the master key of its envelope encryption. */
+  localMasterKey: () => process.env[ENV.localMasterKey],
 };

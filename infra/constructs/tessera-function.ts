@@ -6,6 +6,7 @@ import { Effect, PolicyStatement, Role, ServicePrincipal, type IGrantable, type 
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -203,6 +204,17 @@ export class TesseraFunction extends Construct implements IGrantable {
         reason: 'Object actions are granted on the objects of the one media bucket; object keys are created at runtime.',
       });
     }
+    return this;
+  }
+
+  /**
+   * The key that wraps workers' payout details: PAYOUT_DETAILS_KEY_ARN. `seal` may only create data
+   * keys (it never reads stored details back); `open` may only decrypt. The encryption context pins
+   * each data key to its worker, so neither grant can move details between workers.
+   */
+  bindPayoutDetailsKey(key: IKey, access: 'seal' | 'open'): this {
+    this.addEnvironment(ENV.payoutDetailsKeyArn, key.keyArn);
+    this.allow([access === 'seal' ? 'kms:GenerateDataKey' : 'kms:Decrypt'], [key.keyArn]);
     return this;
   }
 

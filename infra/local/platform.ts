@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -24,6 +25,13 @@ export interface PlatformOptions {
   /** Where emulator and handler chatter goes; the console stays for the ready line and errors. */
   logFile?: string;
   root: string;
+}
+
+/** The data folder's master key, made on first start; kept with the data it protects, readable by its owner only. */
+function localMasterKey(dataDir: string): string {
+  const file = join(dataDir, 'master.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
 }
 
 /**
@@ -73,6 +81,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<LocalPlatfor
       S3_FORCE_PATH_STYLE: 'true',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.TESSERA_LOG_LEVEL ?? 'WARN',
+      // No KMS locally: the envelope encryption of payout details wraps with this folder's own key.
+      TESSERA_LOCAL_MASTER_KEY: localMasterKey(opts.dataDir),
     });
     const lambdas = new LocalLambdas(resolver, opts.root);
     const { NODE_OPTIONS: _ignored, ...functionEnv } = lambdas.mergedEnvironment();

@@ -13,6 +13,7 @@ import {
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { GROUPS } from '../../shared/api/routes';
 import { IDEMPOTENCY_TABLE, MAIN_TABLE } from '../../shared/adapters/dynamodb/table-design';
@@ -37,10 +38,19 @@ export class StatefulStack extends Stack {
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly groups: Record<(typeof GROUPS)[number], UserPoolGroup>;
+  readonly payoutDetailsKey: Key;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
     const { config } = props;
+
+    // --- A customer-managed key for workers' payout details (envelope encryption): its own key, so
+    // who may decrypt an IBAN is one key policy and one grant, audited in CloudTrail per use.
+    this.payoutDetailsKey = new Key(this, 'PayoutDetailsKey', {
+      description: 'Tessera: wraps the data keys of workers\' payout details',
+      enableKeyRotation: true,
+      removalPolicy: config.removalPolicy,
+    });
 
     // --- DynamoDB: the single table (docs/adr/0002-single-table-design.md) and the idempotency store.
     this.table = new Table(this, 'Table', {

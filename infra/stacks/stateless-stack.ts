@@ -3,6 +3,7 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ROUTES, routeList, WORKER_FUNCTIONS, type RouteName } from '../../shared/api/routes';
@@ -24,6 +25,7 @@ export interface StatelessStackProps extends StackProps {
   readonly submissionQueue: IQueue;
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
+  readonly payoutDetailsKey: IKey;
 }
 
 type WorkerName = keyof typeof WORKER_FUNCTIONS;
@@ -97,7 +99,10 @@ export class StatelessStack extends Stack {
     for (const fn of [r.startPayoutRun, r.resumePayoutRun]) grant(fn, writes); // + start the payout workflow, below
     grant(w.submissionConsumer, (fn) => fn.bindTable(table, 'readWrite')); // + start the review workflow, below
     grant(w.reviewConsensus, () => {}); // pure: it decides from the answers it is handed
-    for (const fn of [w.reviewLoad, w.reviewFinalize, w.reviewFailed, w.payoutPrepare, w.payoutPayShard, w.payoutComplete, w.closeProject, w.sweepLeases]) {
+    grant(r.setPayoutMethod, (fn) => writes(fn).bindPayoutDetailsKey(props.payoutDetailsKey, 'seal'));
+    grant(r.getPayoutMethod, reads);
+    grant(w.payoutPayShard, (fn) => fn.bindTable(table, 'readWrite').bindPayoutDetailsKey(props.payoutDetailsKey, 'open'));
+    for (const fn of [w.reviewLoad, w.reviewFinalize, w.reviewFailed, w.payoutPrepare, w.payoutComplete, w.closeProject, w.sweepLeases]) {
       grant(fn, (f) => f.bindTable(table, 'readWrite'));
     }
     for (const fn of [...Object.values(r), ...Object.values(w)]) {

@@ -13,7 +13,16 @@ export const sandboxPayments: PaymentProvider = {
   },
 };
 
+/** Addresses at this reserved domain stand for accounts the sandbox provider does not know. */
+export const SANDBOX_UNKNOWN_RECIPIENT_DOMAIN = 'unknown.invalid';
+
 export const sandboxPayouts: PayoutProvider = {
+  async verifyRecipient(method) {
+    if (method.type === 'paypal' && method.email.endsWith(`@${SANDBOX_UNKNOWN_RECIPIENT_DOMAIN}`)) {
+      return { status: 'rejected', reason: 'No account exists for this e-mail address' };
+    }
+    return { status: 'verified' };
+  },
   async send(req) {
     // A real provider takes a while; SANDBOX_PAYOUT_DELAY_MS lets a test stop a run part-way.
     const delay = Number(process.env.SANDBOX_PAYOUT_DELAY_MS ?? 0);

@@ -61,6 +61,8 @@ export const ROUTES = {
   submitAnswer: { method: 'POST', path: '/assignments/{assignmentId}/submission', handler: 'api/submit-answer', auth: workers, params: assignmentParams, body: S.SubmitAnswerBody, idempotent: true, summary: 'Submit your answer.' },
   getMyStatement: { method: 'GET', path: '/workers/me/statement', handler: 'api/get-my-statement', auth: workers, query: S.Pagination, summary: 'Every credit and payout of your balance, with its reason.' },
   returnAssignment: { method: 'POST', path: '/assignments/{assignmentId}/return', handler: 'api/return-assignment', auth: workers, params: assignmentParams, body: S.EmptyBody, idempotent: true, summary: 'Give a claimed task back so another worker can do it.' },
+  setPayoutMethod: { method: 'PUT', path: '/workers/me/payout-method', handler: 'api/set-payout-method', auth: workers, body: S.PayoutMethodBody, idempotent: true, summary: 'Set where your payouts go; verified with the payout provider, stored encrypted, shown masked.' },
+  getPayoutMethod: { method: 'GET', path: '/workers/me/payout-method', handler: 'api/get-payout-method', auth: workers, summary: 'Your payout method, masked, and whether it is verified.' },
   getEarnings: { method: 'GET', path: '/workers/me/earnings', handler: 'api/get-earnings', auth: workers, summary: 'Your available balance and payouts.' },
 
   startPayoutRun: { method: 'POST', path: '/admin/payout-runs', handler: 'api/start-payout-run', auth: admins, body: S.EmptyBody, idempotent: true, summary: 'Start a payout run now.' },

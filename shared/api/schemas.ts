@@ -126,3 +126,14 @@ export const BulkBonusBody = z
       .max(100),
   })
   .meta({ id: 'BulkBonus' });
+
+export const PayoutMethodBody = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('paypal'), email: z.string().trim().max(254).describe('The PayPal account e-mail.') }),
+    z.strictObject({
+      type: z.literal('iban'),
+      iban: z.string().trim().max(42).describe('Spaces allowed; checked by country length and mod-97 check digits.'),
+      holderName: Text(140).describe('The account holder, as the bank knows them.'),
+    }),
+  ])
+  .meta({ id: 'PayoutMethod', description: 'Where your payouts go. Stored encrypted; only a masked form is ever shown.' });

@@ -1,4 +1,5 @@
 import { clients } from '../adapters/aws-clients';
+import { EnvelopeEncryption, KmsKeyWrapper, LocalKeyWrapper } from '../adapters/crypto/envelope';
 import { DynamoBillingStore } from '../adapters/dynamodb/billing-store';
 import { DynamoLedger } from '../adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../adapters/dynamodb/marketplace-store';
@@ -24,6 +25,8 @@ export interface Deps {
   closureWorkflow: () => Workflow;
   payments: PaymentProvider;
   payoutProvider: PayoutProvider;
+  /** Seals and opens workers' payout details. */
+  payoutDetails: () => EnvelopeEncryption;
   now: () => string;
   newId: (prefix: string) => string;
   settings: { minPayoutMinor: number; feeBasisPoints: number; holdPeriodHours: number };
@@ -39,6 +42,7 @@ export function getDeps(): Deps {
   let review: Workflow | undefined;
   let payout: Workflow | undefined;
   let closure: Workflow | undefined;
+  let sealer: EnvelopeEncryption | undefined;
   deps = {
     ledger,
     marketplace: new DynamoMarketplaceStore(clients.dynamo(), table, ledger),
@@ -50,6 +54,10 @@ export function getDeps(): Deps {
     closureWorkflow: () => (closure ??= new Workflow(clients.sfn(), config.closureStateMachineArn())),
     payments: sandboxPayments,
     payoutProvider: sandboxPayouts,
+    payoutDetails: () => {
+      const local = config.localMasterKey();
+      return (sealer ??= new EnvelopeEncryption(local ? new LocalKeyWrapper(local) : new KmsKeyWrapper(clients.kms(), config.payoutDetailsKeyArn())));
+    },
     now: () => new Date().toISOString(),
     newId: (prefix) => newId(prefix),
     settings: { minPayoutMinor: config.minPayoutMinor(), feeBasisPoints: config.platformFeeBasisPoints(), holdPeriodHours: config.holdPeriodHours() },

@@ -2,6 +2,7 @@ import { conflict, isDomainError, notFound, precondition } from '../domain/error
 import { Accounts, Entries } from '../domain/ledger/ledger';
 import { feeOn, type Currency } from '../domain/money';
 import { effectiveHourlyRateMinor, payoutAmount, summarize, type Payout, type PayoutRun } from '../domain/payouts/payouts';
+import { maskPayoutMethod, payoutSkipReason, validatePayoutMethod, type PayoutMethod, type PayoutMethodRecord } from '../domain/payouts/payout-method';
 import { ACCOUNT_SHARDS } from '../adapters/dynamodb/table-design';
 import { assertFee, extendSubscription, feeBasisPointsFor, payPerTask, subscriptionActive, SUBSCRIPTION, type ClientBilling } from '../domain/billing/plans';
 import { ACCOUNT_KINDS } from '../adapters/dynamodb/ledger-store';
@@ -72,6 +73,47 @@ export async function earningsUseCase(deps: Deps, workerId: string) {
   };
 }
 
+// ------------------------------------------------------------------ payout method
+
+const sealContext = (workerId: string) => ({ workerId, purpose: 'payout-method' });
+
+function payoutMethodView(r: PayoutMethodRecord) {
+  const { workerId: _w, ...view } = r;
+  return view;
+}
+
+/**
+ * A worker sets where their money goes. The provider verifies the destination first; the details are
+ * sealed before they are stored and only their masked form is ever returned. A rejected destination
+ * is stored as rejected (so the worker sees why runs skip them), never silently dropped.
+ */
+export async function setPayoutMethodUseCase(deps: Deps, workerId: string, input: PayoutMethod) {
+  const method = validatePayoutMethod(input);
+  const check = await deps.payoutProvider.verifyRecipient(method);
+  const now = deps.now();
+  const record: PayoutMethodRecord = {
+    workerId,
+    methodType: method.type,
+    masked: maskPayoutMethod(method),
+    verification: { status: check.status, ...(check.reason ? { reason: check.reason } : {}), checkedAt: now },
+    updatedAt: now,
+  };
+  await deps.payouts.savePayoutMethod(record, await deps.payoutDetails().seal(JSON.stringify(method), sealContext(workerId)));
+  return payoutMethodView(record);
+}
+
+export async function getPayoutMethodUseCase(deps: Deps, workerId: string) {
+  const r = await deps.payouts.getPayoutMethod(workerId);
+  if (!r) throw notFound('payout_method', 'of this worker');
+  return payoutMethodView(r);
+}
+
+async function payoutDestination(deps: Deps, workerId: string): Promise<PayoutMethod | undefined> {
+  const r = await deps.payouts.getPayoutMethod(workerId, true);
+  if (!r || payoutSkipReason(r)) return undefined;
+  return JSON.parse(await deps.payoutDetails().open(r.sealed, sealContext(workerId))) as PayoutMethod;
+}
+
 // ------------------------------------------------------------------ payout runs
 
 /** A run's first step: record it (or find it again when resuming) and fan out over the balance shards. */
@@ -113,6 +155,12 @@ export async function payShardUseCase(deps: Deps, input: { runId: string; shard:
     if (!amount) continue;
     const now = deps.now();
     const payout: Payout = { runId: run.runId, workerId, amountMinor: amount, currency: account.currency as Currency, status: 'started', shard: input.shard, createdAt: now, updatedAt: now };
+    // Only a verified destination is paid; the balance stays available and the report says why.
+    const skipReason = payoutSkipReason(await deps.payouts.getPayoutMethod(workerId));
+    if (skipReason) {
+      await deps.payouts.skip({ ...payout, status: 'skipped', skipReason });
+      continue;
+    }
     const begun = await deps.payouts.begin(payout, Entries.startPayout(workerId, amount, { entryId: `payout:${run.runId}:${workerId}`, currency: payout.currency, createdAt: now, refs: { runId: run.runId } }));
     if (begun) await settle(deps, payout);
   }
@@ -120,7 +168,11 @@ export async function payShardUseCase(deps: Deps, input: { runId: string; shard:
 }
 
 async function settle(deps: Deps, p: Payout) {
-  const outcome = await deps.payoutProvider.send({ payoutId: `${p.runId}:${p.workerId}`, workerId: p.workerId, amountMinor: p.amountMinor, currency: p.currency });
+  const destination = await payoutDestination(deps, p.workerId);
+  // The method was removed or failed verification since the payout began: the money goes back to available.
+  const outcome = destination
+    ? await deps.payoutProvider.send({ payoutId: `${p.runId}:${p.workerId}`, workerId: p.workerId, amountMinor: p.amountMinor, currency: p.currency, destination })
+    : { status: 'failed' as const, reason: 'The payout method is no longer verified' };
   const now = deps.now();
   const meta = { entryId: `payout-${outcome.status}:${p.runId}:${p.workerId}`, currency: p.currency, createdAt: now, refs: { runId: p.runId } };
   const entry = outcome.status === 'paid' ? Entries.settlePayout(p.workerId, p.amountMinor, meta) : Entries.failPayout(p.workerId, p.amountMinor, meta);

@@ -165,24 +165,37 @@ describe('the local platform', () => {
     // Escrow is spent on two approvals (2 × 1,100) and the rejected slot (1,100) went back to the client.
     expect((await client('GET', '/account')).body.balances).toEqual({ availableMinor: 6_700 + 1_100, escrowMinor: 0 });
 
+    // Payout details: checked, verified, stored sealed, shown masked. Ben has not given any yet.
+    const badIban = await workers[0]!.call('PUT', '/workers/me/payout-method', { type: 'iban', iban: 'DE89 3704 0044 0532 0130 01', holderName: 'Ana' });
+    expect(badIban.status).toBe(400);
+    expect(badIban.body.error).toMatchObject({ code: 'invalid_payout_method', details: { issues: [{ path: 'iban' }] } });
+    expect((await workers[0]!.call('GET', '/workers/me/payout-method')).status).toBe(404);
+    const method = await workers[0]!.call('PUT', '/workers/me/payout-method', { type: 'iban', iban: 'DE89 3704 0044 0532 0130 00', holderName: 'Ana' });
+    expect(method.status).toBe(200);
+    expect(method.body).toMatchObject({ methodType: 'iban', masked: 'DE** **** 3000', verification: { status: 'verified' } });
+    expect(JSON.stringify((await workers[0]!.call('GET', '/workers/me/payout-method')).body)).not.toContain('370400440532');
+    expect((await client('PUT', '/workers/me/payout-method', { type: 'paypal', email: 'x@example.com' })).status).toBe(403);
+
+    const runToEnd = async (what: string) => {
+      const run = await admin('POST', '/admin/payout-runs', {});
+      expect(run.status).toBe(202);
+      return eventually(what, async () => {
+        const r = await admin('GET', `/admin/payout-runs/${run.body.runId}`);
+        return r.body?.status === 'completed' ? r.body.report : undefined;
+      });
+    };
     // Only admins start payout runs.
     expect((await client('POST', '/admin/payout-runs', {})).status).toBe(403);
-    const run = await admin('POST', '/admin/payout-runs', {});
-    expect(run.status).toBe(202);
-    const report = await eventually('the payout run', async () => {
-      const r = await admin('GET', `/admin/payout-runs/${run.body.runId}`);
-      return r.body?.status === 'completed' ? r.body.report : undefined;
-    });
-    expect(report).toMatchObject({ paid: 2, failed: 0, paidMinor: 2_000 });
+    const report = await runToEnd('the payout run');
+    expect(report).toMatchObject({ paid: 1, failed: 0, paidMinor: 1_000, skipped: 1, skips: [{ workerId: workers[1]!.sub, reason: 'no_payout_method', amountMinor: 1_000 }] });
     const paid = (await workers[0]!.call('GET', '/workers/me/earnings')).body;
     expect(paid.balances).toEqual({ pendingMinor: 0, availableMinor: 0, paidMinor: 1_000 });
+    expect((await workers[1]!.call('GET', '/workers/me/earnings')).body.recentPayouts[0]).toMatchObject({ status: 'skipped', skipReason: 'no_payout_method' });
 
-    // A second run finds nothing new to pay.
-    const second = await admin('POST', '/admin/payout-runs', {});
-    const secondReport = await eventually('the second payout run', async () => {
-      const r = await admin('GET', `/admin/payout-runs/${second.body.runId}`);
-      return r.body?.status === 'completed' ? r.body.report : undefined;
-    });
-    expect(secondReport).toMatchObject({ paid: 0, paidMinor: 0 });
+    // Ben adds his PayPal address: the next run pays him, and nobody twice.
+    expect((await workers[1]!.call('PUT', '/workers/me/payout-method', { type: 'paypal', email: 'Ben@Example.com' })).body.masked).toBe('b***@example.com');
+    expect(await runToEnd('the second payout run')).toMatchObject({ paid: 1, paidMinor: 1_000, skipped: 0 });
+    // A third run finds nothing new to pay.
+    expect(await runToEnd('the third payout run')).toMatchObject({ paid: 0, paidMinor: 0, skipped: 0 });
   });
 });

@@ -40,6 +40,7 @@ describe('money, end to end', () => {
     const { rival } = first;
     let { client, admin, workers } = first;
 
+    for (const n of names) expect((await workers[n]!.call('PUT', '/workers/me/payout-method', { type: 'paypal', email: `${n}@example.com` })).status, n).toBe(200);
     expect((await client('POST', '/account/top-ups', { amountMinor: 20_000 }, { 'idempotency-key': 'fund' })).status).toBe(201);
     const project = (
       await client('POST', '/projects', {

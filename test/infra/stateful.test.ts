@@ -194,3 +194,10 @@ describe('cdk-nag AwsSolutions (dev)', () => {
     }
   });
 });
+
+describe('payout details key', () => {
+  it('is a customer-managed KMS key with yearly rotation, the only key of the app', () => {
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+});

@@ -183,6 +183,9 @@ describe('least privilege', () => {
   expectedEnv[WORKER_FUNCTIONS.closeProject] = [...table, ENV.reviewStateMachineArn];
   expectedEnv[WORKER_FUNCTIONS.sweepLeases] = [...table, ENV.reviewStateMachineArn];
   expectedEnv['api/return-assignment'] = [...writer, ENV.reviewStateMachineArn];
+  expectedEnv['api/set-payout-method'] = [...writer, ENV.payoutDetailsKeyArn];
+  expectedEnv['api/get-payout-method'] = table;
+  expectedEnv[WORKER_FUNCTIONS.payoutPayShard] = [...table, ENV.payoutDetailsKeyArn];
   const noAccess = ['api/openapi', WORKER_FUNCTIONS.reviewConsensus];
 
   it('decides the access of every function', () => {
@@ -222,6 +225,15 @@ describe('least privilege', () => {
       const starts = statements.filter((s) => [s.Action].flat().includes('states:StartExecution')).map((s) => (s.Resource as { Ref: string }).Ref);
       const expectedStart = { 'queue/submission-consumer': stateMachine('review').id, 'api/start-payout-run': stateMachine('payout').id, 'api/resume-payout-run': stateMachine('payout').id, 'api/cancel-project': stateMachine('closure').id, 'project/release-open-slots': stateMachine('review').id, 'work/sweep-leases': stateMachine('review').id, 'api/return-assignment': stateMachine('review').id }[handler];
       expect(starts, handler).toEqual(expectedStart ? [expectedStart] : []);
+    }
+  });
+
+  it('lets only api/set-payout-method seal and only payout/pay-shard open payout details, on the one key', () => {
+    for (const [handler, { id }] of functionsByHandler()) {
+      const kms = grantsOf(id).statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')));
+      const expected = { 'api/set-payout-method': ['kms:GenerateDataKey'], [WORKER_FUNCTIONS.payoutPayShard]: ['kms:Decrypt'] }[handler] ?? [];
+      expect(kms.flatMap((s) => [s.Action].flat()), handler).toEqual(expected);
+      for (const s of kms) expect(JSON.stringify(s.Resource), handler).toContain('PayoutDetailsKey');
     }
   });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/adapters/ids';
 import { sandboxPayouts } from '../../shared/adapters/sandbox-providers';
 import type { Deps } from '../../shared/app/deps';
-import { completePayoutRunUseCase, earningsUseCase, payShardUseCase, preparePayoutRunUseCase, statementUseCase } from '../../shared/app/money';
+import { completePayoutRunUseCase, earningsUseCase, payShardUseCase, preparePayoutRunUseCase, setPayoutMethodUseCase, statementUseCase } from '../../shared/app/money';
 import { addMicrotasksUseCase, createProjectUseCase, publishProjectUseCase } from '../../shared/app/projects';
 import { consensusUseCase, finalizeUseCase, loadSubmissionsUseCase } from '../../shared/app/review';
 import { claimAssignmentUseCase, submitAnswerUseCase } from '../../shared/app/work';
@@ -52,6 +52,7 @@ describe('the hold period', () => {
     await addMicrotasksUseCase(deps, orgId, projectId, [{ input: { photo: 'a.jpg' } }], 'b1');
     await publishProjectUseCase(deps, orgId, projectId);
     const worker = 'worker-with-hold';
+    await setPayoutMethodUseCase(deps, worker, { type: 'paypal', email: 'hold@example.com' });
     const claim = await claimAssignmentUseCase(deps, worker, projectId);
     await submitAnswerUseCase(deps, worker, claim.assignment.assignmentId, { answer: { choice: 'cat' }, timeSpentMs: 90_000 }, {});
     const review = consensusUseCase(await loadSubmissionsUseCase(deps, { microtaskId: claim.assignment.microtaskId }));

@@ -6,6 +6,8 @@ import { DynamoPayoutStore } from '../../shared/adapters/dynamodb/payout-store';
 import { newId } from '../../shared/adapters/ids';
 import type { SubmissionQueue, Workflow } from '../../shared/adapters/messaging';
 import type { Deps } from '../../shared/app/deps';
+import { randomBytes } from 'node:crypto';
+import { EnvelopeEncryption, LocalKeyWrapper } from '../../shared/adapters/crypto/envelope';
 
 const unused = () => {
   throw new Error('not used in this test');
@@ -14,6 +16,7 @@ const unused = () => {
 /** The use cases' dependencies on a DynamoDB Local table, with no queue, workflows or payment rails unless given. */
 export function makeDeps(client: DynamoDBDocumentClient, tableName: string, overrides: Partial<Deps> = {}): Deps {
   const ledger = new DynamoLedger(client, tableName);
+  const sealer = new EnvelopeEncryption(new LocalKeyWrapper(randomBytes(32).toString('base64')));
   return {
     ledger,
     marketplace: new DynamoMarketplaceStore(client, tableName, ledger),
@@ -24,7 +27,8 @@ export function makeDeps(client: DynamoDBDocumentClient, tableName: string, over
     payoutWorkflow: unused as () => Workflow,
     closureWorkflow: unused as () => Workflow,
     payments: { charge: unused },
-    payoutProvider: { send: unused },
+    payoutProvider: { send: unused, verifyRecipient: unused },
+    payoutDetails: () => sealer,
     now: () => new Date().toISOString(),
     newId: (prefix) => newId(prefix),
     settings: { minPayoutMinor: 1_000, feeBasisPoints: 1_000, holdPeriodHours: 0 },

@@ -1,6 +1,8 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LedgerEntry } from '../../domain/ledger/ledger';
 import type { Hold, Payout, PayoutReport, PayoutRun } from '../../domain/payouts/payouts';
+import type { PayoutMethodRecord } from '../../domain/payouts/payout-method';
+import type { Sealed } from '../crypto/envelope';
 import type { DynamoLedger } from './ledger-store';
 import { accountKind, translateLedgerFailure } from './ledger-store';
 import { Accounts } from '../../domain/ledger/ledger';
@@ -166,6 +168,38 @@ export class DynamoPayoutStore {
     }
   }
 
+  /**
+   * Records that this run leaves the worker's balance alone, and why. Unique per (run, worker) like a
+   * payout, so a resumed run neither pays nor counts the worker twice.
+   */
+  async skip(p: Payout): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...Keys.payout(p.runId, p.workerId), ...Keys.payoutByWorker(p.workerId, p.createdAt, p.runId), type: 'Payout', ...p },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (e) {
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+    }
+  }
+
+  async savePayoutMethod(record: PayoutMethodRecord, sealed: Sealed): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.table, Item: { ...Keys.payoutMethod(record.workerId), type: 'PayoutMethod', ...record, sealed } }));
+  }
+
+  /** The record without the sealed details unless asked: only the payout step needs them. */
+  async getPayoutMethod(workerId: string): Promise<PayoutMethodRecord | undefined>;
+  async getPayoutMethod(workerId: string, withDetails: true): Promise<(PayoutMethodRecord & { sealed: Sealed }) | undefined>;
+  async getPayoutMethod(workerId: string, withDetails = false) {
+    const r = await this.client.send(new GetCommand({ TableName: this.table, Key: Keys.payoutMethod(workerId), ConsistentRead: true }));
+    if (!r.Item) return undefined;
+    const { pk: _pk, sk: _sk, type: _t, sealed, ...record } = r.Item;
+    return withDetails ? { ...record, sealed } : record;
+  }
+
   async payoutsOfWorker(workerId: string, limit: number) {
     const r = await this.client.send(
       new QueryCommand({
@@ -177,6 +211,6 @@ export class DynamoPayoutStore {
         Limit: limit,
       }),
     );
-    return (r.Items ?? []).map((i) => ({ runId: i.runId as string, amountMinor: i.amountMinor as number, currency: i.currency as string, status: i.status as string, createdAt: i.createdAt as string }));
+    return (r.Items ?? []).map((i) => ({ runId: i.runId as string, amountMinor: i.amountMinor as number, currency: i.currency as string, status: i.status as string, ...(i.skipReason ? { skipReason: i.skipReason as string } : {}), createdAt: i.createdAt as string }));
   }
 }

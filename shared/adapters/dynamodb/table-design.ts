@@ -50,6 +50,8 @@ export const Keys = {
   hold: (assignmentId: string) => ({ pk: `HOLD#${assignmentId}`, sk: 'HOLD' }),
   holdDue: (shard: number, releaseAt: string, assignmentId: string) => ({ gsi2pk: `HOLDS#${shard}`, gsi2sk: `${releaseAt}#${assignmentId}` }),
 
+  /** The worker's payout details: masked form and verification in clear, the details themselves sealed. */
+  payoutMethod: (workerId: string) => ({ pk: `WORKER#${workerId}`, sk: 'PAYOUT_METHOD' }),
   payoutRun: (runId: string) => ({ pk: `PAYOUTRUN#${runId}`, sk: 'RUN' }),
   payout: (runId: string, workerId: string) => ({ pk: `PAYOUTRUN#${runId}`, sk: `PAYOUT#${workerId}` }),
   payoutByWorker: (workerId: string, createdAt: string, runId: string) => ({ gsi1pk: `WORKER#${workerId}#PAYOUTS`, gsi1sk: `${createdAt}#${runId}` }),

@@ -1,6 +1,8 @@
 import type { Currency } from '../money';
+import type { PayoutMethod, PayoutSkipReason } from './payout-method';
 
-export type PayoutStatus = 'started' | 'paid' | 'failed';
+/** `skipped`: the worker had a payable balance but no verified payout method; nothing moved. */
+export type PayoutStatus = 'started' | 'paid' | 'failed' | 'skipped';
 
 export interface Payout {
   runId: string;
@@ -11,6 +13,7 @@ export interface Payout {
   shard: number;
   providerRef?: string;
   failureReason?: string;
+  skipReason?: PayoutSkipReason;
   createdAt: string;
   updatedAt: string;
 }
@@ -28,8 +31,12 @@ export interface PayoutRun {
 export interface PayoutReport {
   paid: number;
   failed: number;
+  skipped: number;
   paidMinor: number;
+  /** Balances left where they are, per reason: the worker is paid by a later run once the reason is gone. */
+  skippedMinor: number;
   failures: { workerId: string; reason: string }[];
+  skips: { workerId: string; reason: PayoutSkipReason; amountMinor: number }[];
 }
 
 /** A reward waiting out the hold period before it becomes payable. */
@@ -79,11 +86,15 @@ export function payoutAmount(availableMinor: number, minPayoutMinor: number): nu
 export function summarize(payouts: readonly Payout[]): PayoutReport {
   const paid = payouts.filter((p) => p.status === 'paid');
   const failed = payouts.filter((p) => p.status === 'failed');
+  const skipped = payouts.filter((p) => p.status === 'skipped');
   return {
     paid: paid.length,
     failed: failed.length,
+    skipped: skipped.length,
     paidMinor: paid.reduce((s, p) => s + p.amountMinor, 0),
+    skippedMinor: skipped.reduce((s, p) => s + p.amountMinor, 0),
     failures: failed.map((p) => ({ workerId: p.workerId, reason: p.failureReason ?? 'unknown' })),
+    skips: skipped.map((p) => ({ workerId: p.workerId, reason: p.skipReason!, amountMinor: p.amountMinor })),
   };
 }
 
@@ -94,6 +105,8 @@ export interface PaymentProvider {
 }
 
 export interface PayoutProvider {
+  /** Checks with the provider that the destination exists and can receive money (PayPal account lookup, IBAN validation). */
+  verifyRecipient(method: PayoutMethod): Promise<{ status: 'verified' | 'rejected'; reason?: string }>;
   /** Sends money to the worker; idempotent on `payoutId`. */
-  send(req: { payoutId: string; workerId: string; amountMinor: number; currency: Currency }): Promise<{ status: 'paid' | 'failed'; providerRef?: string; reason?: string }>;
+  send(req: { payoutId: string; workerId: string; amountMinor: number; currency: Currency; destination: PayoutMethod }): Promise<{ status: 'paid' | 'failed'; providerRef?: string; reason?: string }>;
 }
