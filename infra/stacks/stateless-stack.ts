@@ -65,6 +65,7 @@ export class StatelessStack extends Stack {
       [WORKER_FUNCTIONS.payoutComplete]: Duration.seconds(25),
       [WORKER_FUNCTIONS.closeProject]: Duration.seconds(25),
       [WORKER_FUNCTIONS.sweepLeases]: Duration.minutes(2),
+      [WORKER_FUNCTIONS.expireProjects]: Duration.minutes(1),
       // Sums every account: the longest an HTTP API integration may take.
       [ROUTES.getReconciliation.handler]: Duration.seconds(29),
     };
@@ -91,7 +92,7 @@ export class StatelessStack extends Stack {
 
     grant(r.health, (fn) => fn.bindTable(table, 'read').bindBucket(mediaBucket, 'head').bindQueueAttributes(submissionQueue));
     grant(r.openapi, () => {});
-    for (const fn of [r.createProject, r.addMicrotasks, r.publishProject, r.topUp, r.claimAssignment, r.bonusAssignment, r.compensateWorker, r.subscribe, r.setClientFee, r.cancelProject, r.pauseProject, r.resumeProject, r.bulkBonuses, r.returnAssignment]) grant(fn, writes);
+    for (const fn of [r.createProject, r.addMicrotasks, r.publishProject, r.topUp, r.claimAssignment, r.bonusAssignment, r.compensateWorker, r.subscribe, r.setClientFee, r.cancelProject, r.pauseProject, r.resumeProject, r.bulkBonuses, r.returnAssignment, r.updateProject]) grant(fn, writes);
     for (const fn of [r.listProjects, r.getProject, r.getResults, r.getAccount, r.getStatement, r.listMyAssignments, r.getAssignment, r.getEarnings, r.getMyStatement, r.getPayoutRun, r.getReconciliation]) {
       grant(fn, reads);
     }
@@ -102,7 +103,7 @@ export class StatelessStack extends Stack {
     grant(r.setPayoutMethod, (fn) => writes(fn).bindPayoutDetailsKey(props.payoutDetailsKey, 'seal'));
     grant(r.getPayoutMethod, reads);
     grant(w.payoutPayShard, (fn) => fn.bindTable(table, 'readWrite').bindPayoutDetailsKey(props.payoutDetailsKey, 'open'));
-    for (const fn of [w.reviewLoad, w.reviewFinalize, w.reviewFailed, w.payoutPrepare, w.payoutComplete, w.closeProject, w.sweepLeases]) {
+    for (const fn of [w.reviewLoad, w.reviewFinalize, w.reviewFailed, w.payoutPrepare, w.payoutComplete, w.closeProject, w.sweepLeases, w.expireProjects]) {
       grant(fn, (f) => f.bindTable(table, 'readWrite'));
     }
     for (const fn of [...Object.values(r), ...Object.values(w)]) {
@@ -130,7 +131,13 @@ export class StatelessStack extends Stack {
       schedule: Schedule.rate(Duration.minutes(5)),
       targets: [new LambdaFunction(w.sweepLeases.function, { retryAttempts: 2 })],
     });
-    r.cancelProject.bindStateMachineStart(this.closureWorkflow.stateMachine, ENV.closureStateMachineArn);
+    // --- Projects past their deadline expire: the same five-minute cadence; claims check the deadline themselves meanwhile.
+    new Rule(this, 'DeadlineSweepSchedule', {
+      description: 'Expire Tessera projects past their deadline',
+      schedule: Schedule.rate(Duration.minutes(5)),
+      targets: [new LambdaFunction(w.expireProjects.function, { retryAttempts: 2 })],
+    });
+    for (const fn of [r.cancelProject, w.expireProjects]) fn.bindStateMachineStart(this.closureWorkflow.stateMachine, ENV.closureStateMachineArn);
     for (const fn of [r.startPayoutRun, r.resumePayoutRun]) fn.bindStateMachineStart(this.payoutWorkflow.stateMachine, ENV.payoutStateMachineArn);
 
     // --- The submission queue feeds the consumer; failed messages are retried one by one.

@@ -41,6 +41,7 @@ export const ROUTES = {
   createProject: { method: 'POST', path: '/projects', handler: 'api/create-project', auth: clients, body: S.CreateProjectBody, idempotent: true, summary: 'Create a draft project.' },
   listProjects: { method: 'GET', path: '/projects', handler: 'api/list-projects', auth: clients, query: S.Pagination, summary: "List your organisation's projects." },
   getProject: { method: 'GET', path: '/projects/{projectId}', handler: 'api/get-project', auth: clients, params: projectParams, summary: 'A project with its progress.' },
+  updateProject: { method: 'PATCH', path: '/projects/{projectId}', handler: 'api/update-project', auth: clients, params: projectParams, body: S.UpdateProjectBody, idempotent: true, summary: 'Change the texts, the budget cap or (later only) the deadline of an open project.' },
   addMicrotasks: { method: 'POST', path: '/projects/{projectId}/microtasks', handler: 'api/add-microtasks', auth: clients, params: projectParams, body: S.AddMicrotasksBody, idempotent: true, summary: 'Add up to 500 microtasks.' },
   publishProject: { method: 'POST', path: '/projects/{projectId}/publish', handler: 'api/publish-project', auth: clients, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Reserve escrow and open the project to workers.' },
   pauseProject: { method: 'POST', path: '/projects/{projectId}/pause', handler: 'api/pause-project', auth: clients, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Stop new claims for now; claimed work goes on.' },
@@ -89,4 +90,5 @@ export const WORKER_FUNCTIONS = {
   payoutComplete: 'payout/complete-run',
   closeProject: 'project/release-open-slots',
   sweepLeases: 'work/sweep-leases',
+  expireProjects: 'project/expire-projects',
 } as const;

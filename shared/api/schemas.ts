@@ -30,6 +30,35 @@ export const SingleChoiceSpec = z
 
 export const AnswerSpec = z.discriminatedUnion('type', [SingleChoiceSpec]).meta({ id: 'AnswerSpec' });
 
+const Amount = (max: number) => z.number().int().min(1).max(max);
+
+export const BonusRules = z
+  .strictObject({
+    accuracy: z
+      .strictObject({ minAgreement: z.number().min(0.5).max(1).describe('Share of the votes the consensus had (0.5–1).'), amountMinor: Amount(100_00) })
+      .optional()
+      .describe('Paid on an approved answer that agreed with a consensus at least this strong.'),
+    speed: z
+      .strictObject({ maxSeconds: z.number().int().min(5).max(24 * 3600), amountMinor: Amount(100_00) })
+      .optional()
+      .describe('Paid on an approved answer submitted within maxSeconds of its claim (platform clock).'),
+  })
+  .meta({ id: 'BonusRules', description: 'Automatic bonuses; their maximum is reserved in escrow with each answer slot and returned when unearned.' });
+
+export const TierPay = z
+  .strictObject({
+    silver: z.number().int().min(10_000).max(30_000).optional(),
+    gold: z.number().int().min(10_000).max(30_000).optional(),
+  })
+  .meta({ id: 'TierPay', description: 'Reward multipliers in basis points by worker tier (10000 = ×1, 12500 = ×1.25); standard workers earn the base reward.' });
+
+const BudgetCap = z.number().int().min(1).max(1_000_000_000_00).describe('The most the project may commit (escrow plus bonuses), in minor units; reaching it pauses the project.');
+
+const Deadline = z.iso
+  .datetime({ offset: true })
+  .transform((d) => new Date(d).toISOString())
+  .describe('When the project expires: claims stop, leases end with it and unclaimed slots return their escrow.');
+
 export const CreateProjectBody = z
   .strictObject({
     title: Text(200),
@@ -42,8 +71,22 @@ export const CreateProjectBody = z
     }),
     redundancy: z.number().int().min(1).max(50).default(3).describe('How many workers answer each microtask.'),
     assignmentDurationSeconds: z.number().int().min(30).max(7 * 24 * 3600).default(3600).describe('Lease length of a claimed assignment.'),
+    bonusRules: BonusRules.optional(),
+    budgetCapMinor: BudgetCap.optional(),
+    deadline: Deadline.optional(),
   })
   .meta({ id: 'CreateProject' });
+
+export const UpdateProjectBody = z
+  .strictObject({
+    title: Text(200).optional(),
+    description: z.string().max(5_000).optional(),
+    instructions: z.string().max(50_000).optional(),
+    budgetCapMinor: BudgetCap.nullable().optional().describe('A new cap (at least what is committed), or null for none.'),
+    deadline: Deadline.optional().describe('Only later than the current one: shortening would break leases already given.'),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' })
+  .meta({ id: 'UpdateProject', description: 'Fields that may change after creation, in any state but a closed one. Reward, redundancy, answer spec and bonus rules are fixed once escrow is reserved on them.' });
 
 export const MicrotaskInput = z.record(z.string().max(100), z.unknown()).refine((o) => JSON.stringify(o).length <= 16_000, {
   message: 'a microtask input is at most 16 kB of JSON',

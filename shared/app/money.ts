@@ -220,7 +220,9 @@ async function payBonus(deps: Deps, a: Assignment, project: Project, body: { amo
   if (a.status === 'claimed') throw conflict('assignment_not_answered', 'A bonus is paid on answered work; this assignment is still open');
   const fee = feeOn(body.amountMinor, project.feeBasisPoints);
   const entryId = `bonus:${assignmentId}:${idempotencyKey}`;
-  const { applied } = await deps.ledger.post(
+  const { applied } = await deps.marketplace.postBonus(
+    project,
+    body.amountMinor + fee,
     Entries.bonus(orgId, a.workerId, body.amountMinor, fee, body.reason, { entryId, currency: project.currency, createdAt: deps.now(), refs: { assignmentId, projectId: a.projectId } }),
   );
   return { entryId, assignmentId, workerId: a.workerId, bonusMinor: body.amountMinor, feeMinor: fee, currency: project.currency, reason: body.reason, replayed: !applied };

@@ -3,14 +3,36 @@ import { feeBasisPointsFor } from '../domain/billing/plans';
 import { MICROTASKS_PER_TRANSACTION } from '../adapters/dynamodb/marketplace-store';
 import { conflict, notFound } from '../domain/errors';
 import { Entries } from '../domain/ledger/ledger';
+import { assertWithinBudget } from '../domain/marketplace/pricing';
 import type { Microtask } from '../domain/marketplace/microtask';
-import { assertMicrotasksCanBeAdded, assertTransition, costPerAssignment, createProject, escrowFor, type NewProject, type Project } from '../domain/marketplace/project';
+import { assertDeadline, assertMicrotasksCanBeAdded, assertTransition, costPerAssignment, createProject, escrowFor, isWindingDown, type NewProject, type Project } from '../domain/marketplace/project';
 import type { Deps } from './deps';
 import { afterSlotsReleased } from './review';
 
 export function projectView(p: Project) {
-  const { orgId: _org, ...rest } = p;
-  return { ...rest, cost: { ...costPerAssignment(p), currency: p.currency } };
+  const { orgId: _org, budgetLeftMinor: _left, ...rest } = p as Project & { budgetLeftMinor?: number };
+  const committedMinor = p.committedMinor ?? 0;
+  return {
+    ...rest,
+    committedMinor,
+    // What one answer slot reserves: the best tier's reward, every automatic bonus, and their fees.
+    cost: { ...costPerAssignment(p), currency: p.currency },
+    budget: p.budgetCapMinor === undefined ? null : { capMinor: p.budgetCapMinor, committedMinor, leftMinor: p.budgetCapMinor - committedMinor },
+  };
+}
+
+/**
+ * Money is about to be committed to the project beyond its budget: the request is refused, and a
+ * published project is paused so no client automation keeps feeding it unnoticed. Raising the cap
+ * (PATCH) and resuming opens it again.
+ */
+async function refuseOverBudget(deps: Deps, project: Project, amountMinor: number) {
+  try {
+    assertWithinBudget({ ...project, committedMinor: project.committedMinor ?? 0 }, amountMinor);
+  } catch (e) {
+    if (project.status === 'published') await deps.marketplace.transition(project, 'paused', deps.now(), 'budget_cap_reached').catch(() => undefined);
+    throw e;
+  }
 }
 
 /** A client sees only its own organisation's projects; anything else is "not found", never "forbidden", so ids leak nothing. */
@@ -46,6 +68,7 @@ export async function addMicrotasksUseCase(deps: Deps, orgId: string, projectId:
     status: 'open',
     createdAt: now,
   }));
+  if (project.status !== 'draft') await refuseOverBudget(deps, project, escrowFor(project, microtasks.length));
   let added = 0;
   for (let i = 0; i < microtasks.length; i += MICROTASKS_PER_TRANSACTION) {
     const chunk = microtasks.slice(i, i + MICROTASKS_PER_TRANSACTION);
@@ -70,8 +93,9 @@ export async function publishProjectUseCase(deps: Deps, orgId: string, projectId
   if (project.microtaskCount === 0) throw conflict('no_microtasks', 'Add microtasks before publishing');
   const now = deps.now();
   const amount = escrowFor(project, project.microtaskCount);
+  await refuseOverBudget(deps, project, amount);
   await deps.marketplace.publish(project, Entries.reserveEscrow(orgId, amount, { entryId: `escrow:${projectId}:publish`, currency: project.currency, createdAt: now, refs: { projectId } }), now);
-  return projectView({ ...project, status: 'published', publishedAt: now, updatedAt: now });
+  return projectView({ ...project, status: 'published', publishedAt: now, updatedAt: now, committedMinor: (project.committedMinor ?? 0) + amount });
 }
 
 export async function getResultsUseCase(deps: Deps, orgId: string, projectId: string, limit: number, cursor?: string) {
@@ -114,6 +138,34 @@ export async function cancelProjectUseCase(deps: Deps, orgId: string, projectId:
   return projectView({ ...project, status: 'cancelled', updatedAt: project.status === 'cancelled' ? project.updatedAt : now });
 }
 
+/**
+ * Changes what may change after creation. Text fields and the budget cap may change until the project
+ * closes; a deadline may only move later (leases were already given up to the old one). Reward,
+ * redundancy, the answer spec and bonus rules never change: escrow was reserved on them.
+ */
+export async function updateProjectUseCase(
+  deps: Deps,
+  orgId: string,
+  projectId: string,
+  changes: { title?: string; description?: string; instructions?: string; budgetCapMinor?: number | null; deadline?: string },
+) {
+  const project = await ownedProject(deps, orgId, projectId, true);
+  if (project.status === 'completed' || project.status === 'cancelled' || project.status === 'expired') {
+    throw conflict('project_closed', `A ${project.status} project cannot change`, { status: project.status });
+  }
+  const now = deps.now();
+  const committed = project.committedMinor ?? 0;
+  if (changes.budgetCapMinor !== undefined && changes.budgetCapMinor !== null && changes.budgetCapMinor < committed) {
+    throw conflict('budget_below_committed', `The project has already committed ${committed}; the cap cannot be lower`, { committedMinor: committed });
+  }
+  if (changes.deadline !== undefined) {
+    assertDeadline(changes.deadline, now);
+    if (project.deadline && changes.deadline < project.deadline) throw conflict('deadline_earlier', 'A deadline can only move later', { deadline: project.deadline });
+  }
+  await deps.marketplace.updateProject(project, changes, now);
+  return projectView((await deps.marketplace.getProject(projectId, true))!);
+}
+
 /** published ⇄ paused. Asking for the state a project is already in is answered, not refused. */
 export async function setProjectPausedUseCase(deps: Deps, orgId: string, projectId: string, paused: boolean) {
   const project = await ownedProject(deps, orgId, projectId, true);
@@ -123,7 +175,8 @@ export async function setProjectPausedUseCase(deps: Deps, orgId: string, project
   assertTransition(project, to);
   const now = deps.now();
   await deps.marketplace.transition(project, to, now);
-  return projectView({ ...project, status: to, updatedAt: now });
+  const { pausedReason: _why, ...rest } = project;
+  return projectView({ ...rest, status: to, updatedAt: now });
 }
 
 const MICROTASKS_PER_CLOSURE_STEP = 50;
@@ -133,7 +186,7 @@ export async function releaseOpenSlotsUseCase(deps: Deps, input: { projectId: st
   const project = await deps.marketplace.getProject(input.projectId, true);
   if (!project) throw notFound('project', input.projectId);
   // A project never published has no escrow to give back: releasing any would take another project's.
-  if (project.status !== 'cancelled' || !project.publishedAt) return { projectId: project.projectId, done: true };
+  if (!isWindingDown(project.status) || !project.publishedAt) return { projectId: project.projectId, done: true };
   const { totalMinor } = costPerAssignment(project);
   const page = await deps.marketplace.listMicrotasks(project.projectId, MICROTASKS_PER_CLOSURE_STEP, input.cursor);
   for (const listed of page.items) {
@@ -150,4 +203,29 @@ export async function releaseOpenSlotsUseCase(deps: Deps, input: { projectId: st
     if (m) await afterSlotsReleased(deps, m);
   }
   return { projectId: project.projectId, done: !page.nextCursor, ...(page.nextCursor ? { cursor: page.nextCursor } : {}) };
+}
+
+const DEADLINES_PER_SWEEP = 100;
+
+/**
+ * The scheduled expiry sweep: every project past its deadline expires. Claims stop at once (claim
+ * checks the deadline itself, so the sweep's delay never lets one through); the closure workflow
+ * then releases the unclaimed slots and returns their escrow, as for a cancellation. Bounded per run.
+ */
+export async function expireProjectsUseCase(deps: Deps) {
+  const now = deps.now();
+  let expired = 0;
+  for (const due of await deps.marketplace.dueDeadlines(now, DEADLINES_PER_SWEEP)) {
+    const project = await deps.marketplace.getProject(due.projectId, true);
+    if (!project) continue;
+    const didExpire = await deps.marketplace.expire(project, due.deadline, now);
+    if (didExpire) expired++;
+    const isExpired = didExpire || project.status === 'expired';
+    // The entry goes only after the closure has started (its execution name makes that once), so a
+    // sweep that fails in between is finished by the next one.
+    if (isExpired && project.publishedAt) await deps.closureWorkflow().start(`close-${project.projectId}`, { projectId: project.projectId });
+    const closedAnyway = project.status === 'completed' || project.status === 'cancelled';
+    if (isExpired || closedAnyway || project.deadline !== due.deadline) await deps.marketplace.removeDeadline(project.projectId, due.deadline);
+  }
+  return { expired, sweptAt: now };
 }

@@ -3,6 +3,7 @@ import { Entries } from '../domain/ledger/ledger';
 import { answerLabel } from '../domain/marketplace/answer-spec';
 import type { ReviewDecision } from '../domain/marketplace/assignment';
 import { allAnswersIn, type Microtask } from '../domain/marketplace/microtask';
+import { settleApproved, type PayTier } from '../domain/marketplace/pricing';
 import { costPerAssignment } from '../domain/marketplace/project';
 import { holdReleaseAt } from '../domain/payouts/payouts';
 import { reviewByConsensus, type SubmittedAnswer } from '../domain/quality/consensus-review';
@@ -52,7 +53,13 @@ export async function loadSubmissionsUseCase(deps: Deps, state: ReviewState): Pr
   const assignments = await deps.marketplace.listAssignmentsOfMicrotask(m.microtaskId);
   const answers = assignments
     .filter((a) => a.answer && a.status !== 'claimed')
-    .map((a) => ({ assignmentId: a.assignmentId, workerId: a.workerId, label: answerLabel(project.answerSpec, a.answer!), timeSpentMs: a.submissionContext?.timeSpentMs ?? 0 }));
+    .map((a) => ({
+      assignmentId: a.assignmentId,
+      workerId: a.workerId,
+      label: answerLabel(project.answerSpec, a.answer!),
+      timeSpentMs: a.submissionContext?.timeSpentMs ?? 0,
+      secondsToSubmit: a.submittedAt ? (Date.parse(a.submittedAt) - Date.parse(a.claimedAt)) / 1000 : undefined,
+    }));
   return { microtaskId: m.microtaskId, projectId: m.projectId, answers };
 }
 
@@ -65,12 +72,17 @@ export function consensusUseCase(state: ReviewState): ReviewState {
   };
 }
 
-/** Applies every decision with its money movement, then records the microtask's result. Safe to retry. */
+/**
+ * Applies every decision with its money movement, then records the microtask's result. Safe to
+ * retry: every write is conditional or an idempotent ledger entry. An approval pays the reward of
+ * the worker's tier and returns what the slot reserved beyond it in the same entry; each automatic
+ * bonus the answer earned is its own entry, so the worker's statement gives each its reason.
+ */
 export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<ReviewState> {
   const project = await deps.marketplace.getProject(state.projectId!);
   if (!project) throw notFound('project', state.projectId!);
   const now = deps.now();
-  const cost = costPerAssignment(project);
+  const reserved = costPerAssignment(project).totalMinor;
   // LoadSubmissions read every assignment; its answers carry the worker ids, so nothing is read again.
   const answerOf = new Map((state.answers ?? []).map((a) => [a.assignmentId, a]));
   let approved = 0;
@@ -82,12 +94,21 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
     const meta = { entryId: `review:${assignmentId}`, currency: project.currency, createdAt: now, refs: { assignmentId, projectId: project.projectId } };
     const isApproval = decision.outcome === 'approved';
     const held = isApproval && deps.settings.holdPeriodHours > 0;
-    const entry = isApproval
-      ? Entries.approveAssignment(project.orgId, workerId, cost.rewardMinor, cost.feeMinor, meta, held)
-      : Entries.rejectAssignment(project.orgId, cost.totalMinor, meta);
-    const hold = held ? { assignmentId, workerId, amountMinor: cost.rewardMinor, currency: project.currency, releaseAt: holdReleaseAt(now, deps.settings.holdPeriodHours) } : undefined;
-    const stats = { workerId, currency: project.currency, approved: isApproval, rewardMinor: isApproval ? cost.rewardMinor : 0, activeMs: answer.timeSpentMs ?? 0 };
+    const tier: PayTier = 'standard';
+    const agreed = decision.rule === 'consensus.agrees_with_majority';
+    const settlement = isApproval
+      ? settleApproved(project, { tier, agreement: agreed ? (state.consensus?.confidence ?? null) : null, secondsToSubmit: answer.secondsToSubmit ?? Number.POSITIVE_INFINITY })
+      : undefined;
+    const entry = settlement
+      ? Entries.approveAssignment(project.orgId, workerId, settlement.rewardMinor, settlement.rewardFeeMinor, meta, held, settlement.unusedMinor)
+      : Entries.rejectAssignment(project.orgId, reserved, meta);
+    const hold = held && settlement ? { assignmentId, workerId, amountMinor: settlement.rewardMinor, currency: project.currency, releaseAt: holdReleaseAt(now, deps.settings.holdPeriodHours) } : undefined;
+    const stats = { workerId, currency: project.currency, approved: isApproval, rewardMinor: settlement?.rewardMinor ?? 0, activeMs: answer.timeSpentMs ?? 0 };
     await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, { hold, stats });
+    // The bonuses' escrow stayed reserved through the approval; each entry is idempotent on its id.
+    for (const b of settlement?.bonuses ?? []) {
+      await deps.ledger.post(Entries.bonus(project.orgId, workerId, b.amountMinor, b.feeMinor, b.reason, { ...meta, entryId: `autobonus:${b.rule}:${assignmentId}`, refs: { ...meta.refs, rule: b.rule } }, 'escrow'));
+    }
     if (decision.outcome === 'approved') approved++;
     else rejected++;
   }

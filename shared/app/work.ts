@@ -2,7 +2,7 @@ import { conflict, notFound } from '../domain/errors';
 import { answerLabel, validateAnswer } from '../domain/marketplace/answer-spec';
 import { assertOwnedBy, assertSubmittable, leaseEnd, type Assignment } from '../domain/marketplace/assignment';
 import { workerView } from '../domain/marketplace/microtask';
-import { costPerAssignment, type Project } from '../domain/marketplace/project';
+import { costPerAssignment, isWindingDown, leaseEndWithin, type Project } from '../domain/marketplace/project';
 import { Entries } from '../domain/ledger/ledger';
 import { LEASE_SHARDS } from '../adapters/dynamodb/table-design';
 import { afterSlotsReleased } from './review';
@@ -19,6 +19,8 @@ export async function claimAssignmentUseCase(deps: Deps, workerId: string, proje
   if (!project) throw notFound('project', projectId);
   if (project.status !== 'published') throw conflict('project_not_open', `The project is ${project.status}; it takes no claims`, { status: project.status });
   const now = deps.now();
+  // Between the deadline and the sweep that expires the project, it already takes no claims.
+  if (project.deadline && project.deadline <= now) throw conflict('project_not_open', 'The project has passed its deadline', { status: 'expired', deadline: project.deadline });
   const { assignment, microtask } = await deps.marketplace.claimNext(project, workerId, (m) => ({
     assignmentId: deps.newId('asg'),
     microtaskId: m.microtaskId,
@@ -29,7 +31,7 @@ export async function claimAssignmentUseCase(deps: Deps, workerId: string, proje
     rewardMinor: project.rewardMinor,
     currency: project.currency,
     claimedAt: now,
-    leaseExpiresAt: leaseEnd(now, project.assignmentDurationSeconds),
+    leaseExpiresAt: leaseEndWithin(project, leaseEnd(now, project.assignmentDurationSeconds)),
   }));
   if (!assignment || !microtask) throw conflict('no_work_available', 'No open microtask is left for you in this project');
   return {
@@ -97,12 +99,12 @@ export async function listMyAssignmentsUseCase(deps: Deps, workerId: string, lim
 
 /**
  * Ends a claim that will not be submitted and gives its slot back: reopened for other workers, or,
- * when the project was cancelled meanwhile, released with its escrow. Either way the microtask's
+ * when the project was cancelled or expired meanwhile, released with its escrow. Either way the microtask's
  * other answers are not left waiting for it.
  */
 async function endClaim(deps: Deps, lease: { assignmentId: string; microtaskId: string; projectId: string; workerId: string }, status: 'expired' | 'returned', project: Project) {
   const now = deps.now();
-  const cancelled = project.status === 'cancelled';
+  const cancelled = isWindingDown(project.status);
   const ended = await deps.marketplace.endClaim(
     lease,
     { status, now },

@@ -172,7 +172,7 @@ describe('least privilege', () => {
     'api/cancel-project': [...writer, ENV.closureStateMachineArn],
     'queue/submission-consumer': [...table, ENV.reviewStateMachineArn],
   };
-  for (const h of ['api/create-project', 'api/add-microtasks', 'api/publish-project', 'api/top-up', 'api/claim-assignment', 'api/bonus-assignment', 'api/compensate-worker', 'api/subscribe', 'api/set-client-fee', 'api/pause-project', 'api/resume-project', 'api/bulk-bonuses']) expectedEnv[h] = writer;
+  for (const h of ['api/create-project', 'api/add-microtasks', 'api/publish-project', 'api/top-up', 'api/claim-assignment', 'api/bonus-assignment', 'api/compensate-worker', 'api/subscribe', 'api/set-client-fee', 'api/pause-project', 'api/resume-project', 'api/bulk-bonuses', 'api/update-project']) expectedEnv[h] = writer;
   for (const h of ['api/list-projects', 'api/get-project', 'api/get-results', 'api/get-account', 'api/list-my-assignments', 'api/get-assignment', 'api/get-earnings', 'api/get-payout-run', 'api/get-statement', 'api/get-my-statement', 'api/get-reconciliation']) {
     expectedEnv[h] = table;
   }
@@ -182,6 +182,7 @@ describe('least privilege', () => {
   // Closing a project may start the review of microtasks whose remaining slots it released.
   expectedEnv[WORKER_FUNCTIONS.closeProject] = [...table, ENV.reviewStateMachineArn];
   expectedEnv[WORKER_FUNCTIONS.sweepLeases] = [...table, ENV.reviewStateMachineArn];
+  expectedEnv[WORKER_FUNCTIONS.expireProjects] = [...table, ENV.closureStateMachineArn];
   expectedEnv['api/return-assignment'] = [...writer, ENV.reviewStateMachineArn];
   expectedEnv['api/set-payout-method'] = [...writer, ENV.payoutDetailsKeyArn];
   expectedEnv['api/get-payout-method'] = table;
@@ -223,7 +224,7 @@ describe('least privilege', () => {
       const { actions, statements } = grantsOf(id);
       expect(actions.includes('sqs:SendMessage'), handler).toBe(handler === 'api/submit-answer');
       const starts = statements.filter((s) => [s.Action].flat().includes('states:StartExecution')).map((s) => (s.Resource as { Ref: string }).Ref);
-      const expectedStart = { 'queue/submission-consumer': stateMachine('review').id, 'api/start-payout-run': stateMachine('payout').id, 'api/resume-payout-run': stateMachine('payout').id, 'api/cancel-project': stateMachine('closure').id, 'project/release-open-slots': stateMachine('review').id, 'work/sweep-leases': stateMachine('review').id, 'api/return-assignment': stateMachine('review').id }[handler];
+      const expectedStart = { 'queue/submission-consumer': stateMachine('review').id, 'api/start-payout-run': stateMachine('payout').id, 'api/resume-payout-run': stateMachine('payout').id, 'api/cancel-project': stateMachine('closure').id, 'project/expire-projects': stateMachine('closure').id, 'project/release-open-slots': stateMachine('review').id, 'work/sweep-leases': stateMachine('review').id, 'api/return-assignment': stateMachine('review').id }[handler];
       expect(starts, handler).toEqual(expectedStart ? [expectedStart] : []);
     }
   });

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { conflict } from '../../domain/errors';
 import type { LedgerEntry } from '../../domain/ledger/ledger';
 import type { Assignment, ReviewDecision } from '../../domain/marketplace/assignment';
 import { OPEN_INDEX_SHARDS, openIndexShard, type Microtask, type MicrotaskResult } from '../../domain/marketplace/microtask';
 import type { Project } from '../../domain/marketplace/project';
+import { assertWithinBudget } from '../../domain/marketplace/pricing';
 import type { DynamoLedger } from './ledger-store';
 import { shardOf, translateLedgerFailure } from './ledger-store';
 import { Accounts } from '../../domain/ledger/ledger';
@@ -67,14 +68,112 @@ export class DynamoMarketplaceStore {
   // ---------------------------------------------------------------- projects
 
   async createProject(p: Project): Promise<void> {
-    await this.client.send(
-      new PutCommand({
+    const budget = p.budgetCapMinor === undefined ? {} : { budgetLeftMinor: p.budgetCapMinor - p.committedMinor };
+    await transactWrite(this.client, [
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...Keys.project(p.projectId), ...Keys.projectByOrg(p.orgId, p.createdAt, p.projectId), type: 'Project', ...p, ...budget },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...(p.deadline ? [this.deadlinePut(p.projectId, p.deadline)] : []),
+    ]);
+  }
+
+  private deadlinePut(projectId: string, deadline: string): TransactItem {
+    return { Put: { TableName: this.table, Item: { ...Keys.projectDeadline(projectId), ...Keys.deadlineDue(deadline, projectId), type: 'ProjectDeadline', projectId, deadline } } };
+  }
+
+  /**
+   * Changes a project's editable fields, conditional on what the caller read: its status, its
+   * deadline and what it had committed (the budget left is derived from the cap and that).
+   */
+  async updateProject(seen: Project, changes: Partial<Pick<Project, 'title' | 'description' | 'instructions' | 'deadline'>> & { budgetCapMinor?: number | null }, now: string): Promise<void> {
+    const set: string[] = ['updatedAt = :now'];
+    const remove: string[] = [];
+    const values: Record<string, unknown> = { ':now': now, ':status': seen.status, ':committed': seen.committedMinor ?? 0 };
+    for (const field of ['title', 'description', 'instructions', 'deadline'] as const) {
+      if (changes[field] !== undefined) {
+        set.push(`${field} = :${field}`);
+        values[`:${field}`] = changes[field];
+      }
+    }
+    if (changes.budgetCapMinor === null) remove.push('budgetCapMinor', 'budgetLeftMinor');
+    else if (changes.budgetCapMinor !== undefined) {
+      set.push('budgetCapMinor = :cap', 'budgetLeftMinor = :left');
+      values[':cap'] = changes.budgetCapMinor;
+      values[':left'] = changes.budgetCapMinor - (seen.committedMinor ?? 0);
+    }
+    const deadlineCondition = seen.deadline ? 'deadline = :seenDeadline' : 'attribute_not_exists(deadline)';
+    if (seen.deadline) values[':seenDeadline'] = seen.deadline;
+    try {
+      await transactWrite(this.client, [
+        {
+          Update: {
+            TableName: this.table,
+            Key: Keys.project(seen.projectId),
+            UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+            ConditionExpression: `#status = :status AND ${deadlineCondition} AND (committedMinor = :committed OR (attribute_not_exists(committedMinor) AND :committed = :zero))`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ...values, ':zero': 0 },
+          },
+        },
+        ...(changes.deadline ? [this.deadlinePut(seen.projectId, changes.deadline)] : []),
+      ]);
+    } catch (e) {
+      if (e instanceof ConditionsFailed) throw conflict('project_changed', 'The project changed meanwhile; read it again and retry');
+      throw e;
+    }
+  }
+
+  /** Projects whose deadline has passed, oldest first: a bounded page for the expiry sweep. */
+  async dueDeadlines(now: string, limit: number): Promise<{ projectId: string; deadline: string }[]> {
+    const r = await this.client.send(
+      new QueryCommand({
         TableName: this.table,
-        Item: { ...Keys.project(p.projectId), ...Keys.projectByOrg(p.orgId, p.createdAt, p.projectId), type: 'Project', ...p },
-        ConditionExpression: 'attribute_not_exists(pk)',
+        IndexName: MAIN_TABLE.indexes[1].indexName,
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :now',
+        ExpressionAttributeValues: { ':pk': Keys.deadlineDue('', '').gsi2pk, ':now': now },
+        Limit: limit,
       }),
     );
+    return (r.Items ?? []).map((i) => ({ projectId: i.projectId as string, deadline: i.deadline as string }));
   }
+
+  /**
+   * An open project past its deadline becomes expired, conditional on the deadline it was found by,
+   * so an extension that slipped in wins. True when this call expired it.
+   */
+  async expire(project: Project, deadline: string, now: string): Promise<boolean> {
+    if (project.status !== 'draft' && project.status !== 'published' && project.status !== 'paused') return false;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: Keys.project(project.projectId),
+          UpdateExpression: 'SET #status = :expired, updatedAt = :now REMOVE pausedReason',
+          ConditionExpression: '#status = :from AND deadline = :d',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':expired': 'expired', ':now': now, ':from': project.status, ':d': deadline },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
+  }
+
+  /** Drops the index entry once its deadline is dealt with; a newer deadline put meanwhile stays. */
+  async removeDeadline(projectId: string, deadline: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteCommand({ TableName: this.table, Key: Keys.projectDeadline(projectId), ConditionExpression: 'deadline = :d', ExpressionAttributeValues: { ':d': deadline } }));
+    } catch (e) {
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+    }
+  }
+
 
   async getProject(projectId: string, consistent = false): Promise<Project | undefined> {
     const r = await this.client.send(new GetCommand({ TableName: this.table, Key: Keys.project(projectId), ConsistentRead: consistent }));
@@ -93,15 +192,16 @@ export class DynamoMarketplaceStore {
    */
   async addMicrotaskChunk(project: Project, microtasks: Microtask[], escrow: LedgerEntry | undefined): Promise<boolean> {
     if (microtasks.length > MICROTASKS_PER_TRANSACTION) throw new Error('chunk too large');
+    const commit = commitment(project, escrow ? escrowAmount(escrow) : 0);
     const items: TransactItem[] = [
       {
         Update: {
           TableName: this.table,
           Key: Keys.project(project.projectId),
-          UpdateExpression: 'ADD microtaskCount :n SET updatedAt = :now',
-          ConditionExpression: '#status = :status',
+          UpdateExpression: `ADD microtaskCount :n${commit.add} SET updatedAt = :now`,
+          ConditionExpression: `#status = :status${commit.condition}`,
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':n': microtasks.length, ':now': microtasks[0]?.createdAt ?? project.updatedAt, ':status': project.status },
+          ExpressionAttributeValues: { ':n': microtasks.length, ':now': microtasks[0]?.createdAt ?? project.updatedAt, ':status': project.status, ...commit.values },
         },
       },
       ...microtasks.map(
@@ -137,17 +237,17 @@ export class DynamoMarketplaceStore {
     }
   }
 
-  /** A lifecycle transition, conditional on the status the caller saw. */
-  async transition(project: Project, to: Project['status'], now: string): Promise<void> {
+  /** A lifecycle transition, conditional on the status the caller saw; `pausedReason` says why the platform paused it. */
+  async transition(project: Project, to: Project['status'], now: string, pausedReason?: string): Promise<void> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: Keys.project(project.projectId),
-          UpdateExpression: 'SET #status = :to, updatedAt = :now',
+          UpdateExpression: pausedReason ? 'SET #status = :to, updatedAt = :now, pausedReason = :why' : 'SET #status = :to, updatedAt = :now REMOVE pausedReason',
           ConditionExpression: '#status = :from',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':to': to, ':from': project.status, ':now': now },
+          ExpressionAttributeValues: { ':to': to, ':from': project.status, ':now': now, ...(pausedReason ? { ':why': pausedReason } : {}) },
         }),
       );
     } catch (e) {
@@ -185,15 +285,16 @@ export class DynamoMarketplaceStore {
 
   /** draft → published, with the escrow for every microtask reserved in the same transaction. */
   async publish(project: Project, escrow: LedgerEntry, now: string): Promise<void> {
+    const commit = commitment(project, escrowAmount(escrow));
     const items: TransactItem[] = [
       {
         Update: {
           TableName: this.table,
           Key: Keys.project(project.projectId),
-          UpdateExpression: 'SET #status = :published, publishedAt = :now, updatedAt = :now',
-          ConditionExpression: '#status = :draft AND microtaskCount = :count',
+          UpdateExpression: `SET #status = :published, publishedAt = :now, updatedAt = :now${commit.add ? ` ADD${commit.add.slice(1)}` : ''}`,
+          ConditionExpression: `#status = :draft AND microtaskCount = :count${commit.condition}`,
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':published': 'published', ':draft': 'draft', ':now': now, ':count': project.microtaskCount },
+          ExpressionAttributeValues: { ':published': 'published', ':draft': 'draft', ':now': now, ':count': project.microtaskCount, ...commit.values },
         },
       },
       ...this.ledger.transactItems(escrow),
@@ -206,6 +307,37 @@ export class DynamoMarketplaceStore {
       }
       const ledgerFailure = translateLedgerFailure(e, escrow, 1);
       if (ledgerFailure instanceof Error) throw ledgerFailure;
+      throw e;
+    }
+  }
+
+  /** A bonus paid by hand on the project's work: committed against its budget in the same transaction as the entry. */
+  async postBonus(project: Project, amountMinor: number, entry: LedgerEntry): Promise<{ applied: boolean }> {
+    const commit = commitment(project, amountMinor);
+    try {
+      await transactWrite(this.client, [
+        {
+          Update: {
+            TableName: this.table,
+            Key: Keys.project(project.projectId),
+            UpdateExpression: `ADD${commit.add.slice(1)}`,
+            ConditionExpression: `attribute_exists(pk)${commit.condition}`,
+            ExpressionAttributeValues: commit.values,
+          },
+        },
+        ...this.ledger.transactItems(entry),
+      ]);
+      return { applied: true };
+    } catch (e) {
+      const failure = translateLedgerFailure(e, entry, 1);
+      // A replay first: a bonus already paid is answered as paid, even once the budget is used up.
+      if (failure === 'replayed') return { applied: false };
+      if (e instanceof ConditionsFailed && e.failed.includes(0)) {
+        const now = await this.getProject(project.projectId, true);
+        assertWithinBudget({ budgetCapMinor: now?.budgetCapMinor, committedMinor: now?.committedMinor ?? 0 }, amountMinor);
+        throw conflict('project_changed', "The project's budget changed meanwhile; retry");
+      }
+      if (failure instanceof Error) throw failure;
       throw e;
     }
   }
@@ -504,15 +636,15 @@ export class DynamoMarketplaceStore {
             },
         ...(slot.reopen
           ? [
-              // Reopen only while the project is not cancelled: a cancellation that slipped in between
+              // Reopen only while the project is not winding down: a cancellation or expiry that slipped in between
               // makes this fail, and the next sweep releases the slot's escrow instead.
               {
                 ConditionCheck: {
                   TableName: this.table,
                   Key: Keys.project(lease.projectId),
-                  ConditionExpression: '#status <> :cancelled',
+                  ConditionExpression: 'NOT (#status IN (:cancelled, :expired))',
                   ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: { ':cancelled': 'cancelled' },
+                  ExpressionAttributeValues: { ':cancelled': 'cancelled', ':expired': 'expired' },
                 },
               },
             ]
@@ -566,4 +698,20 @@ export class DynamoMarketplaceStore {
       throw e;
     }
   }
+}
+
+/** What a ledger entry moves into the client's escrow (or out of its funds, for a bonus). */
+function escrowAmount(entry: LedgerEntry): number {
+  return entry.postings.filter((p) => p.amountMinor > 0 && p.accountId.endsWith(':escrow')).reduce((s, p) => s + p.amountMinor, 0);
+}
+
+/**
+ * The project-update fragment that commits money against its budget. DynamoDB conditions cannot
+ * add, so a capped project keeps `budgetLeftMinor` (cap − committed) and the condition compares
+ * with that; an uncapped project asserts it has no cap, so a cap set meanwhile is not bypassed.
+ */
+function commitment(project: Project, amountMinor: number): { add: string; condition: string; values: Record<string, number> } {
+  if (amountMinor === 0) return { add: '', condition: '', values: {} };
+  if (project.budgetCapMinor === undefined) return { add: ', committedMinor :commit', condition: ' AND attribute_not_exists(budgetLeftMinor)', values: { ':commit': amountMinor } };
+  return { add: ', committedMinor :commit, budgetLeftMinor :uncommit', condition: ' AND budgetLeftMinor >= :commit', values: { ':commit': amountMinor, ':uncommit': -amountMinor } };
 }

@@ -23,6 +23,10 @@ export const Keys = {
   project: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'PROJECT' }),
   projectByOrg: (orgId: string, createdAt: string, projectId: string) => ({ gsi1pk: `ORG#${orgId}#PROJECTS`, gsi1sk: `${createdAt}#${projectId}` }),
 
+  /** Beside a project with a deadline, indexed by time so the expiry sweep finds due projects without a scan. */
+  projectDeadline: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'DEADLINE' }),
+  deadlineDue: (deadline: string, projectId: string) => ({ gsi2pk: 'DEADLINES', gsi2sk: `${deadline}#${projectId}` }),
+
   microtask: (microtaskId: string) => ({ pk: `MICROTASK#${microtaskId}`, sk: 'MICROTASK' }),
   /** Sparse, write-sharded index of microtasks with open slots; removed when the last slot is claimed. */
   openMicrotask: (projectId: string, shard: number, microtaskId: string) => ({ gsi1pk: `OPEN#${projectId}#${shard}`, gsi1sk: microtaskId }),

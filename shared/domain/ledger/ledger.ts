@@ -118,10 +118,13 @@ export const Entries = {
    * The reward goes to the worker, the fee to the platform, both out of the client's escrow. With a
    * hold period the reward waits in the worker's pending account until the hold is released.
    */
-  approveAssignment(orgId: string, workerId: string, rewardMinor: number, feeMinor: number, meta: Meta, held = false): LedgerEntry {
+  approveAssignment(orgId: string, workerId: string, rewardMinor: number, feeMinor: number, meta: Meta, held = false, unusedMinor = 0): LedgerEntry {
     positive(rewardMinor, 'A reward');
+    if (!Number.isSafeInteger(unusedMinor) || unusedMinor < 0) throw validationError('Unused escrow is a non-negative integer', [{ path: 'unusedMinor', message: String(unusedMinor) }]);
+    // What the slot reserved beyond what the answer earns (a lower tier, bonuses not earned) goes back in the same entry.
     return entry('assignment_approved', meta, [
-      { accountId: Accounts.clientEscrow(orgId), amountMinor: -(rewardMinor + feeMinor) },
+      { accountId: Accounts.clientEscrow(orgId), amountMinor: -(rewardMinor + feeMinor + unusedMinor) },
+      { accountId: Accounts.clientFunds(orgId), amountMinor: unusedMinor },
       { accountId: held ? Accounts.workerPending(workerId) : Accounts.workerAvailable(workerId), amountMinor: rewardMinor },
       { accountId: Accounts.platformFees(meta.currency), amountMinor: feeMinor },
     ], 'Assignment approved');
@@ -134,11 +137,14 @@ export const Entries = {
       { accountId: Accounts.workerAvailable(workerId), amountMinor },
     ], 'Hold period over: reward available');
   },
-  /** A client's bonus on top of a reward, out of its funds, with the platform fee on it like any reward. */
-  bonus(orgId: string, workerId: string, bonusMinor: number, feeMinor: number, reason: string, meta: Meta): LedgerEntry {
+  /**
+   * A bonus on top of a reward, with the platform fee on it like any reward: out of the client's
+   * funds when paid by hand, out of escrow when a project rule pays it (it was reserved with the slot).
+   */
+  bonus(orgId: string, workerId: string, bonusMinor: number, feeMinor: number, reason: string, meta: Meta, source: 'funds' | 'escrow' = 'funds'): LedgerEntry {
     positive(bonusMinor, 'A bonus');
     return entry('bonus', { ...meta, memo: reason }, [
-      { accountId: Accounts.clientFunds(orgId), amountMinor: -(bonusMinor + feeMinor) },
+      { accountId: source === 'funds' ? Accounts.clientFunds(orgId) : Accounts.clientEscrow(orgId), amountMinor: -(bonusMinor + feeMinor) },
       { accountId: Accounts.workerAvailable(workerId), amountMinor: bonusMinor },
       { accountId: Accounts.platformFees(meta.currency), amountMinor: feeMinor },
     ], reason);

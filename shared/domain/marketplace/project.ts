@@ -1,6 +1,7 @@
 import { conflict, validationError } from '../errors';
-import { feeOn, type Currency } from '../money';
+import type { Currency } from '../money';
 import { assertSpecIsConsistent, type AnswerSpec } from './answer-spec';
+import { assertPricing, maxCostPerAssignment, type BonusRules, type Pricing, type TierPay } from './pricing';
 
 export const PROJECT_STATUSES = ['draft', 'published', 'paused', 'completed', 'cancelled', 'expired'] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
@@ -19,6 +20,18 @@ export interface Project {
   /** Lease length of one claimed assignment. */
   assignmentDurationSeconds: number;
   feeBasisPoints: number;
+  /** Automatic bonuses on approved answers; reserved in escrow with each slot. */
+  bonusRules?: BonusRules;
+  /** Reward multipliers for higher-rated workers; the best is reserved in escrow with each slot. */
+  tierPay?: TierPay;
+  /** The most the project may commit: escrow reserved plus bonuses paid by hand. */
+  budgetCapMinor?: number;
+  /** Money committed so far against the budget (kept even without a cap, so a cap can be set later). */
+  committedMinor: number;
+  /** After this instant the project expires: claims stop and unclaimed slots return their escrow. */
+  deadline?: string;
+  /** Why the platform (not the client) paused it, e.g. `budget_cap_reached`. */
+  pausedReason?: string;
   status: ProjectStatus;
   microtaskCount: number;
   createdAt: string;
@@ -29,15 +42,19 @@ export interface Project {
 export type NewProject = Pick<
   Project,
   'title' | 'description' | 'instructions' | 'answerSpec' | 'rewardMinor' | 'currency' | 'redundancy' | 'assignmentDurationSeconds'
->;
+> &
+  Partial<Pick<Project, 'bonusRules' | 'tierPay' | 'budgetCapMinor' | 'deadline'>>;
 
 export function createProject(input: NewProject, ids: { projectId: string; orgId: string; now: string; feeBasisPoints: number }): Project {
   assertSpecIsConsistent(input.answerSpec);
+  assertPricing({ ...input, feeBasisPoints: ids.feeBasisPoints });
+  if (input.deadline !== undefined) assertDeadline(input.deadline, ids.now);
   return {
     ...input,
     projectId: ids.projectId,
     orgId: ids.orgId,
     feeBasisPoints: ids.feeBasisPoints,
+    committedMinor: 0,
     status: 'draft',
     microtaskCount: 0,
     createdAt: ids.now,
@@ -47,7 +64,7 @@ export function createProject(input: NewProject, ids: { projectId: string; orgId
 
 /** Allowed lifecycle transitions. Every transition is persisted as a conditional write on the old status. */
 const TRANSITIONS: Record<ProjectStatus, ProjectStatus[]> = {
-  draft: ['published', 'cancelled'],
+  draft: ['published', 'cancelled', 'expired'],
   published: ['paused', 'completed', 'cancelled', 'expired'],
   paused: ['published', 'cancelled', 'expired'],
   completed: [],
@@ -65,20 +82,36 @@ export function assertTransition(project: Project, to: ProjectStatus): void {
   }
 }
 
+/** Closed before its work was done: its unclaimed slots give their escrow back, claimed work is still reviewed. */
+export function isWindingDown(status: ProjectStatus): boolean {
+  return status === 'cancelled' || status === 'expired';
+}
+
 export function assertMicrotasksCanBeAdded(project: Project): void {
   if (project.status !== 'draft' && project.status !== 'published' && project.status !== 'paused') {
     throw conflict('project_closed', `Microtasks cannot be added to a ${project.status} project`, { status: project.status });
   }
 }
 
-/** What one answer costs the client: the worker's reward plus the platform fee on it. */
-export function costPerAssignment(project: Pick<Project, 'rewardMinor' | 'feeBasisPoints'>) {
-  const fee = feeOn(project.rewardMinor, project.feeBasisPoints);
-  return { rewardMinor: project.rewardMinor, feeMinor: fee, totalMinor: project.rewardMinor + fee };
+/** What one answer slot reserves: the most an answer can earn (best tier, every bonus) and the fees on it. */
+export function costPerAssignment(project: Pricing) {
+  return maxCostPerAssignment(project);
 }
 
 /** The escrow a number of microtasks needs: every answer slot must be payable. */
-export function escrowFor(project: Pick<Project, 'rewardMinor' | 'feeBasisPoints' | 'redundancy'>, microtasks: number): number {
+export function escrowFor(project: Pricing & Pick<Project, 'redundancy'>, microtasks: number): number {
   if (!Number.isInteger(microtasks) || microtasks < 0) throw validationError('microtask count must be a whole number');
   return costPerAssignment(project).totalMinor * project.redundancy * microtasks;
+}
+
+/** A deadline is in the future and within a year: a project is not meant to hold escrow forever. */
+export function assertDeadline(deadline: string, now: string): void {
+  const t = Date.parse(deadline);
+  if (Number.isNaN(t) || t <= Date.parse(now)) throw validationError('The deadline must be in the future', [{ path: 'deadline', message: `${deadline} is not after ${now}` }]);
+  if (t > Date.parse(now) + 366 * 24 * 3_600_000) throw validationError('The deadline is at most a year away', [{ path: 'deadline', message: deadline }]);
+}
+
+/** A lease never outlives its project: work claimed just before the deadline ends with it. */
+export function leaseEndWithin(project: Pick<Project, 'deadline'>, leaseEnd: string): string {
+  return project.deadline && project.deadline < leaseEnd ? project.deadline : leaseEnd;
 }

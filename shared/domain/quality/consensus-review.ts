@@ -7,6 +7,8 @@ export interface SubmittedAnswer {
   label: string;
   /** Measured time on the task; feeds the worker's effective hourly rate. */
   timeSpentMs?: number;
+  /** From claim to submission on the platform's clock: what a speed bonus is measured by. */
+  secondsToSubmit?: number;
 }
 
 export interface ConsensusPolicy {

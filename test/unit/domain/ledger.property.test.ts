@@ -164,7 +164,8 @@ describe('ledger invariants under random operations', () => {
     // The generator must exercise both paths, or the property says little.
     expect(stats.applied).toBeGreaterThan(1000);
     expect(stats.refused).toBeGreaterThan(100);
-  });
+    // 300 runs of up to a few hundred operations: seconds on an idle machine, more on a busy CI runner.
+  }, 60_000);
 
   it('refuses an overdraft whatever the amount, and accepts it once funded', () => {
     fc.assert(

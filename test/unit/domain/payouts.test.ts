@@ -32,20 +32,24 @@ describe('payoutAmount', () => {
 
 describe('summarize', () => {
   it('counts paid and failed payouts and sums only what was paid', () => {
-    const r = summarize([payout('a', 1000, 'paid'), payout('b', 2500, 'paid'), payout('c', 700, 'failed', 'account closed'), payout('d', 400, 'failed'), payout('e', 999, 'started')]);
+    const skipped: Payout = { ...payout('f', 1200, 'skipped'), skipReason: 'no_payout_method' };
+    const r = summarize([payout('a', 1000, 'paid'), payout('b', 2500, 'paid'), payout('c', 700, 'failed', 'account closed'), payout('d', 400, 'failed'), payout('e', 999, 'started'), skipped]);
     expect(r).toEqual({
       paid: 2,
       failed: 2,
+      skipped: 1,
       paidMinor: 3500,
+      skippedMinor: 1200,
       failures: [
         { workerId: 'c', reason: 'account closed' },
         { workerId: 'd', reason: 'unknown' },
       ],
+      skips: [{ workerId: 'f', reason: 'no_payout_method', amountMinor: 1200 }],
     });
   });
 
   it('is empty for no payouts', () => {
-    expect(summarize([])).toEqual({ paid: 0, failed: 0, paidMinor: 0, failures: [] });
+    expect(summarize([])).toEqual({ paid: 0, failed: 0, skipped: 0, paidMinor: 0, skippedMinor: 0, failures: [], skips: [] });
   });
 });
 

@@ -19,6 +19,7 @@ const withStatus = (status: ProjectStatus): Project => ({ ...createProject(input
 const ALLOWED: [ProjectStatus, ProjectStatus][] = [
   ['draft', 'published'],
   ['draft', 'cancelled'],
+  ['draft', 'expired'],
   ['published', 'paused'],
   ['published', 'completed'],
   ['published', 'cancelled'],
@@ -84,7 +85,7 @@ describe('project lifecycle', () => {
 
 describe('costPerAssignment', () => {
   it('adds the rounded fee to the reward', () => {
-    expect(costPerAssignment({ rewardMinor: 15, feeBasisPoints: 1000 })).toEqual({ rewardMinor: 15, feeMinor: 2, totalMinor: 17 });
-    expect(costPerAssignment({ rewardMinor: 14, feeBasisPoints: 1000 })).toEqual({ rewardMinor: 14, feeMinor: 1, totalMinor: 15 });
+    expect(costPerAssignment({ rewardMinor: 15, feeBasisPoints: 1000 })).toEqual({ rewardMinor: 15, bonusMinor: 0, feeMinor: 2, totalMinor: 17 });
+    expect(costPerAssignment({ rewardMinor: 14, feeBasisPoints: 1000 })).toEqual({ rewardMinor: 14, bonusMinor: 0, feeMinor: 1, totalMinor: 15 });
   });
 });
