@@ -3,6 +3,7 @@ import { feeBasisPointsFor } from '../domain/billing/plans';
 import { MICROTASKS_PER_TRANSACTION } from '../adapters/dynamodb/marketplace-store';
 import { conflict, notFound } from '../domain/errors';
 import { Entries } from '../domain/ledger/ledger';
+import { assertMicrotaskInputsFit } from '../domain/marketplace/answer-spec';
 import type { Microtask } from '../domain/marketplace/microtask';
 import { assertMicrotasksCanBeAdded, assertTransition, costPerAssignment, createProject, escrowFor, type NewProject, type Project } from '../domain/marketplace/project';
 import type { Deps } from './deps';
@@ -32,6 +33,10 @@ export async function createProjectUseCase(deps: Deps, orgId: string, input: New
 export async function addMicrotasksUseCase(deps: Deps, orgId: string, projectId: string, inputs: { input: Record<string, unknown> }[], batchKey: string | undefined) {
   const project = await ownedProject(deps, orgId, projectId, true);
   assertMicrotasksCanBeAdded(project);
+  assertMicrotaskInputsFit(
+    project.answerSpec,
+    inputs.map((m) => m.input),
+  );
   // Ids derived from the batch key make a retried batch rewrite the same microtasks, not new ones.
   const batch = batchKey ?? deps.newId('batch');
   const now = deps.now();

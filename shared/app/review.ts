@@ -1,19 +1,21 @@
 import { notFound } from '../domain/errors';
 import { Entries } from '../domain/ledger/ledger';
-import { answerLabel } from '../domain/marketplace/answer-spec';
+import type { AnswerSpec } from '../domain/marketplace/answer-spec';
 import type { ReviewDecision } from '../domain/marketplace/assignment';
 import { allAnswersIn, type Microtask } from '../domain/marketplace/microtask';
 import { costPerAssignment } from '../domain/marketplace/project';
 import { holdReleaseAt } from '../domain/payouts/payouts';
-import { reviewByConsensus, type SubmittedAnswer } from '../domain/quality/consensus-review';
+import { reviewByConsensus, type ConsensusOutcome, type SubmittedAnswer } from '../domain/quality/consensus-review';
 import type { Deps } from './deps';
 
 /** State passed between the review workflow's tasks (JSONPath, each task returns the whole state). */
 export interface ReviewState {
   microtaskId: string;
   projectId?: string;
+  /** The project's spec, so the Consensus task (which reads nothing) knows how to aggregate. */
+  answerSpec?: AnswerSpec;
   answers?: SubmittedAnswer[];
-  consensus?: { label: string | null; confidence: number; votes: Record<string, number>; decided: boolean };
+  consensus?: ConsensusOutcome;
   decisions?: { assignmentId: string; decision: Omit<ReviewDecision, 'decidedAt'> }[];
   applied?: { approved: number; rejected: number };
 }
@@ -52,17 +54,14 @@ export async function loadSubmissionsUseCase(deps: Deps, state: ReviewState): Pr
   const assignments = await deps.marketplace.listAssignmentsOfMicrotask(m.microtaskId);
   const answers = assignments
     .filter((a) => a.answer && a.status !== 'claimed')
-    .map((a) => ({ assignmentId: a.assignmentId, workerId: a.workerId, label: answerLabel(project.answerSpec, a.answer!), timeSpentMs: a.submissionContext?.timeSpentMs ?? 0 }));
-  return { microtaskId: m.microtaskId, projectId: m.projectId, answers };
+    .map((a) => ({ assignmentId: a.assignmentId, workerId: a.workerId, answer: a.answer!, timeSpentMs: a.submissionContext?.timeSpentMs ?? 0 }));
+  return { microtaskId: m.microtaskId, projectId: m.projectId, answerSpec: project.answerSpec, answers };
 }
 
 export function consensusUseCase(state: ReviewState): ReviewState {
-  const review = reviewByConsensus(state.answers ?? []);
-  return {
-    ...state,
-    consensus: { label: review.outcome.label, confidence: review.outcome.confidence, votes: review.outcome.votes, decided: review.decided },
-    decisions: review.decisions,
-  };
+  if (!state.answerSpec) throw new Error('the review state has no answerSpec: LoadSubmissions did not run');
+  const review = reviewByConsensus(state.answerSpec, state.answers ?? []);
+  return { ...state, consensus: review.outcome, decisions: review.decisions };
 }
 
 /** Applies every decision with its money movement, then records the microtask's result. Safe to retry. */
@@ -93,7 +92,7 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
   }
   const c = state.consensus;
   await deps.marketplace.setMicrotaskStatus(state.microtaskId, ['reviewing', 'open', 'review_failed'], 'completed', {
-    result: { label: c?.label ?? null, confidence: c?.confidence ?? 0, votes: c?.votes ?? {}, method: 'majority_vote', decidedAt: now },
+    result: c ? { ...c, decidedAt: now } : { answer: null, confidence: 0, method: 'none', decided: false, details: {}, decidedAt: now },
   });
   return { ...state, applied: { approved, rejected } };
 }
