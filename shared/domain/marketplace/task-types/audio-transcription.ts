@@ -1,5 +1,5 @@
 import { bestTranscription, defaultTranscriptionNormalize, normalizedEditDistance } from '../../aggregation/transcription';
-import { answerObject, checkAudioInput, checkRange, checkText, isLanguageTag, type TaskType } from './task-type';
+import { answerObject, checkAudioInput, checkRange, checkText, isLanguageTag, settleTie, type TaskType } from './task-type';
 
 export interface AudioTranscriptionSpec {
   type: 'audio_transcription';
@@ -37,12 +37,25 @@ export const audioTranscription: TaskType<AudioTranscriptionSpec, AudioTranscrip
     const o = answerObject(raw, ['text'], issues);
     return { text: o ? checkText(o['text'], spec, issues.at('text')) : '' };
   },
-  aggregate(_spec, answers) {
-    const best = bestTranscription(answers.map((a) => ({ workerId: a.workerId, text: a.answer.text })));
+  aggregate(spec, answers) {
+    const texts = answers.map((a) => a.answer.text);
+    const best = bestTranscription(answers.map((a, i) => ({ workerId: a.workerId, text: texts[i]! })));
+    const threshold = spec.maxEditDistance ?? DEFAULT_MAX_EDIT_DISTANCE;
+    const n = defaultTranscriptionNormalize;
+    // As for free text: a tie between candidates close to one another is settled, not left open.
+    const text =
+      best.text ??
+      (best.tie
+        ? settleTie(
+            texts,
+            best.totals.map((t) => -t),
+            (a, b) => normalizedEditDistance(n(a), n(b)) <= threshold,
+          )
+        : null);
     return {
       method: 'best_candidate_by_agreement',
-      answer: best.text === null ? null : { text: best.text },
-      details: { distance: 'normalized_levenshtein', totalDistance: best.totalDistance, tie: best.tie },
+      answer: text === null ? null : { text },
+      details: { distance: 'normalized_levenshtein', totalDistance: best.totalDistance, tie: best.tie && text === null },
     };
   },
   judge(spec, aggregate, answer) {

@@ -1,5 +1,5 @@
 import { charNgramSimilarity, pickRepresentativeText } from '../../aggregation/free-text';
-import { answerObject, checkRange, checkText, isLanguageTag, type TaskType } from './task-type';
+import { answerObject, checkRange, checkText, isLanguageTag, settleTie, type TaskType } from './task-type';
 
 export interface FreeTextSpec {
   type: 'free_text';
@@ -37,15 +37,20 @@ export const freeText: TaskType<FreeTextSpec, FreeTextAnswer> = {
     const o = answerObject(raw, ['text'], issues);
     return { text: o ? checkText(o['text'], spec, issues.at('text')) : '' };
   },
-  aggregate(_spec, answers) {
+  aggregate(spec, answers) {
+    const texts = answers.map((a) => a.answer.text);
     const best = pickRepresentativeText(
-      answers.map((a) => ({ workerId: a.workerId, text: a.answer.text })),
+      answers.map((a, i) => ({ workerId: a.workerId, text: texts[i]! })),
       { similarity: 'char-ngram', n: 3 },
     );
+    const threshold = spec.similarityThreshold ?? DEFAULT_SIMILARITY_THRESHOLD;
+    // Two similar answers and an outlier always tie (each is as close to the other); the tie only
+    // leaves the crowd unsettled when the tied answers are not similar to one another.
+    const text = best.text ?? (best.tie ? settleTie(texts, best.scores, (a, b) => charNgramSimilarity(a, b, 3) >= threshold) : null);
     return {
       method: 'most_similar_to_others',
-      answer: best.text === null ? null : { text: best.text },
-      details: { similarity: 'char_trigram_jaccard', meanSimilarity: best.score, tie: best.tie },
+      answer: text === null ? null : { text },
+      details: { similarity: 'char_trigram_jaccard', meanSimilarity: best.score, tie: best.tie && text === null },
     };
   },
   judge(spec, aggregate, answer) {

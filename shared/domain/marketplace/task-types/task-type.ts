@@ -218,6 +218,20 @@ export function checkAudioInput(input: MicrotaskInput, issues: Issues): void {
 
 // ------------------------------------------------------------------ settling
 
+const TIE_EPSILON = 1e-12;
+
+/**
+ * Breaks a tie between the best-scoring texts when they all agree with one another (so the
+ * choice cannot change who agrees): the code-point-smallest of them, independent of answer order.
+ * Returns null when the tied texts disagree: then the crowd is genuinely split.
+ */
+export function settleTie(texts: readonly string[], scores: readonly number[], agree: (a: string, b: string) => boolean): string | null {
+  const top = Math.max(...scores);
+  const tied = texts.filter((_, i) => Math.abs(scores[i]! - top) <= TIE_EPSILON);
+  for (let i = 0; i < tied.length; i++) for (let j = i + 1; j < tied.length; j++) if (!agree(tied[i]!, tied[j]!)) return null;
+  return [...tied].sort()[0] ?? null;
+}
+
 export interface Settlement {
   aggregate: Aggregate;
   /** One per answer, in order; null when the aggregate is null (nothing to judge against). */
