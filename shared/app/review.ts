@@ -12,9 +12,10 @@ import type { Deps } from './deps';
 export interface ReviewState {
   microtaskId: string;
   projectId?: string;
-  /** The project's spec, so the Consensus task (which reads nothing) knows how to aggregate. */
+  /** The project's spec, so the Consensus task (which reads nothing) knows how to aggregate; dropped after it. */
   answerSpec?: AnswerSpec;
-  answers?: SubmittedAnswer[];
+  /** With each answer after LoadSubmissions; without it after Consensus, which has used them. */
+  answers?: (Omit<SubmittedAnswer, 'answer'> & { answer?: SubmittedAnswer['answer'] })[];
   consensus?: ConsensusOutcome;
   decisions?: { assignmentId: string; decision: Omit<ReviewDecision, 'decidedAt'> }[];
   applied?: { approved: number; rejected: number };
@@ -60,8 +61,15 @@ export async function loadSubmissionsUseCase(deps: Deps, state: ReviewState): Pr
 
 export function consensusUseCase(state: ReviewState): ReviewState {
   if (!state.answerSpec) throw new Error('the review state has no answerSpec: LoadSubmissions did not run');
-  const review = reviewByConsensus(state.answerSpec, state.answers ?? []);
-  return { ...state, consensus: review.outcome, decisions: review.decisions };
+  const answers = (state.answers ?? []).map((a) => {
+    if (a.answer === undefined) throw new Error(`assignment ${a.assignmentId} reached Consensus without its answer`);
+    return { ...a, answer: a.answer };
+  });
+  const review = reviewByConsensus(state.answerSpec, answers);
+  // Finalize needs who answered and for how long, not the answers again (state payloads are capped).
+  const slimAnswers = answers.map(({ answer: _answer, ...rest }) => rest);
+  const { answerSpec: _spec, ...rest } = state;
+  return { ...rest, answers: slimAnswers, consensus: review.outcome, decisions: review.decisions };
 }
 
 /** Applies every decision with its money movement, then records the microtask's result. Safe to retry. */

@@ -41,7 +41,7 @@ export interface ConsensusReview {
  * Decides each assignment of one microtask by consensus, whatever its task type: the type
  * aggregates the answers and holds each against the aggregate; an answer that agrees is approved,
  * one that does not is rejected with the rule that fired and its evidence (the aggregate, the
- * worker's answer, what was measured and the threshold). When the crowd does not settle (more
+ * worker's answer, what was measured and the threshold; an approval records the measure only). When the crowd does not settle (more
  * than the threshold share must agree with the aggregate) nobody is rejected: a worker is never
  * unpaid for a question the crowd itself could not settle.
  */
@@ -57,9 +57,10 @@ export function reviewByConsensus(spec: AnswerSpec, answers: readonly SubmittedA
     ...(aggregate.label !== undefined ? { label: aggregate.label } : {}),
     ...(aggregate.votes !== undefined ? { votes: aggregate.votes } : {}),
   };
-  const common = {
+  // Approvals carry the slim evidence; only a rejection repeats the aggregate and the worker's
+  // answer. The decisions travel through the state machine, whose payloads are capped at 256 KB.
+  const slim = {
     method: aggregate.method,
-    aggregate: aggregate.answer,
     ...(aggregate.votes !== undefined ? { votes: aggregate.votes } : {}),
     agreement: s.confidence,
     agreementThreshold: policy.agreementThreshold,
@@ -67,17 +68,17 @@ export function reviewByConsensus(spec: AnswerSpec, answers: readonly SubmittedA
   };
   const decisions = answers.map((a, i) => {
     const j = s.judgements[i];
-    const yourAnswer = j?.yourAnswer ?? a.answer;
     if (!s.decided || !j) {
-      const evidence = { ...common, yourAnswer, ...(j ? { measure: j.measure, value: j.value, threshold: j.threshold } : {}) };
-      return { assignmentId: a.assignmentId, decision: { outcome: 'approved' as const, rule: 'consensus.no_consensus_benefit_of_doubt', evidence } };
+      return { assignmentId: a.assignmentId, decision: { outcome: 'approved' as const, rule: 'consensus.no_consensus_benefit_of_doubt', evidence: slim } };
     }
+    const measured = { measure: j.measure, value: j.value, threshold: j.threshold };
+    if (j.agrees) return { assignmentId: a.assignmentId, decision: { outcome: 'approved' as const, rule: j.rule, evidence: { ...slim, ...measured } } };
     return {
       assignmentId: a.assignmentId,
       decision: {
-        outcome: j.agrees ? ('approved' as const) : ('rejected' as const),
+        outcome: 'rejected' as const,
         rule: j.rule,
-        evidence: { ...common, yourAnswer, measure: j.measure, value: j.value, threshold: j.threshold, ...(j.detail ?? {}) },
+        evidence: { ...slim, aggregate: aggregate.answer, yourAnswer: j.yourAnswer ?? a.answer, ...measured, ...(j.detail ?? {}) },
       },
     };
   });
