@@ -28,7 +28,125 @@ export const SingleChoiceSpec = z
   })
   .meta({ id: 'SingleChoiceSpec', description: 'One answer out of a fixed list of options.' });
 
-export const AnswerSpec = z.discriminatedUnion('type', [SingleChoiceSpec]).meta({ id: 'AnswerSpec' });
+const Question = Text(2_000).describe('What the worker is asked, shown above the task.');
+const Share = (what: string) => z.number().min(0).max(1).optional().describe(what);
+const Options = (min: number, max: number) => z.array(ChoiceOption).min(min).max(max);
+const LanguageTag = z
+  .string()
+  .max(35)
+  .regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'a BCP-47 language tag, e.g. en or pt-BR')
+  .optional()
+  .describe('The expected language as a BCP-47 tag. Shown to workers; answers are not language-checked.');
+
+export const MultipleChoiceSpec = z
+  .strictObject({
+    type: z.literal('multiple_choice'),
+    question: Question,
+    options: Options(2, 50),
+    minSelections: z.number().int().min(0).max(50).default(1).describe('0 allows "none of these".'),
+    maxSelections: z.number().int().min(1).max(50).optional().describe('All options when absent.'),
+    minLabelAgreement: Share('Share of the options the crowd settled on which an answer must side with it (default 0.75).'),
+  })
+  .meta({ id: 'MultipleChoiceSpec', description: 'Every option that applies (multi-label). Answer: `{ "choices": [value, ...] }`. Aggregated per option by majority vote.' });
+
+export const RatingSpec = z
+  .strictObject({
+    type: z.literal('rating'),
+    question: Question,
+    min: z.number().min(-1_000_000).max(1_000_000),
+    max: z.number().min(-1_000_000).max(1_000_000),
+    step: z.number().positive().max(1_000_000).default(1),
+    labels: z
+      .array(z.strictObject({ value: z.number(), label: Text(200) }))
+      .max(101)
+      .optional()
+      .describe('Names for points of the scale, e.g. 1 = "not relevant".'),
+    tolerance: z.number().min(0).max(1_000_000).optional().describe('Distance from the median within which an answer agrees; one step when absent.'),
+  })
+  .meta({ id: 'RatingSpec', description: 'A point on a numeric scale (rating, relevance). Answer: `{ "value": n }`, min + k·step. Aggregated by the median.' });
+
+export const FreeTextSpec = z
+  .strictObject({
+    type: z.literal('free_text'),
+    question: Question,
+    minLength: z.number().int().min(1).max(5_000).default(1),
+    maxLength: z.number().int().min(1).max(5_000).default(1_000),
+    language: LanguageTag,
+    similarityThreshold: Share('Character-trigram similarity to the representative answer needed to agree (default 0.5).'),
+  })
+  .meta({ id: 'FreeTextSpec', description: 'A short non-blank text, length in characters. Answer: `{ "text": "..." }`. Aggregated as the answer most similar to the others.' });
+
+export const AudioTranscriptionSpec = z
+  .strictObject({
+    type: z.literal('audio_transcription'),
+    question: Question,
+    minLength: z.number().int().min(1).max(5_000).default(1),
+    maxLength: z.number().int().min(1).max(5_000).default(2_000),
+    language: LanguageTag,
+    maxEditDistance: Share('Normalised edit distance to the best transcription within which an answer agrees (default 0.2).'),
+  })
+  .meta({
+    id: 'AudioTranscriptionSpec',
+    description: 'Type what a recording says. Each microtask input carries `audio: { url (https) | key }`. Answer: `{ "text": "..." }`. Aggregated as the candidate closest to all others.',
+  });
+
+export const ImageTagsSpec = z
+  .strictObject({
+    type: z.literal('image_tags'),
+    question: Question,
+    tags: Options(1, 100).describe('The tag set.'),
+    minTags: z.number().int().min(0).max(100).default(1),
+    maxTags: z.number().int().min(1).max(100).optional().describe('All tags when absent.'),
+    minLabelAgreement: Share('Share of the tags the crowd settled on which an answer must side with it (default 0.75).'),
+  })
+  .meta({ id: 'ImageTagsSpec', description: 'Tags from a set on an image. Each microtask input carries `image: { url (https) | key }`. Answer: `{ "tags": [value, ...] }`. Aggregated per tag by majority vote.' });
+
+export const BoundingBoxesSpec = z
+  .strictObject({
+    type: z.literal('bounding_boxes'),
+    question: Question,
+    labels: Options(1, 50).describe('The classes a box can have.'),
+    minBoxes: z.number().int().min(0).max(100).default(0),
+    maxBoxes: z.number().int().min(1).max(100).default(20),
+    iouThreshold: z.number().gt(0).max(1).optional().describe('IoU at which two boxes mark the same object (default 0.5).'),
+    minMatchF1: Share("F1 of an answer's boxes against the crowd's needed to agree (default 0.5)."),
+  })
+  .meta({
+    id: 'BoundingBoxesSpec',
+    description:
+      'Labelled boxes on an image. Each microtask input carries `image: { url (https) | key, width, height }` in pixels. Answer: `{ "boxes": [{ x, y, width, height, label }] }`, inside the image. Aggregated by IoU clustering.',
+  });
+
+const QuestionMeta = {
+  id: z.string().regex(/^[\w-]{1,64}$/, 'letters, digits, _ -, at most 64').describe('The key of this question in the answer.'),
+  required: z.boolean().default(true),
+};
+
+export const SurveySpec = z
+  .strictObject({
+    type: z.literal('survey'),
+    questions: z
+      .array(
+        z.discriminatedUnion('type', [
+          SingleChoiceSpec.extend(QuestionMeta),
+          MultipleChoiceSpec.extend(QuestionMeta),
+          RatingSpec.extend(QuestionMeta),
+          FreeTextSpec.extend(QuestionMeta),
+          AudioTranscriptionSpec.extend(QuestionMeta),
+          ImageTagsSpec.extend(QuestionMeta),
+          BoundingBoxesSpec.extend(QuestionMeta),
+        ]),
+      )
+      .min(1)
+      .max(20),
+    minQuestionAgreement: Share('Share of the settled questions an assignment must agree on (default 0.5).'),
+  })
+  .meta({
+    id: 'SurveySpec',
+    description: 'Several questions of the other types in one assignment. Answer: `{ "<question id>": <that question\'s answer>, ... }`; optional questions may be left out.',
+  });
+
+export const AnswerSpec = z.discriminatedUnion('type', [SingleChoiceSpec, MultipleChoiceSpec, RatingSpec, FreeTextSpec, AudioTranscriptionSpec, ImageTagsSpec, BoundingBoxesSpec, SurveySpec]).meta({ id: 'AnswerSpec', description: 'What each microtask asks of a worker; `type` picks the task type.' });
 
 const Amount = (max: number) => z.number().int().min(1).max(max);
 

@@ -4,6 +4,7 @@ import { MICROTASKS_PER_TRANSACTION } from '../adapters/dynamodb/marketplace-sto
 import { conflict, notFound } from '../domain/errors';
 import { Entries } from '../domain/ledger/ledger';
 import { assertWithinBudget } from '../domain/marketplace/pricing';
+import { assertMicrotaskInputsFit } from '../domain/marketplace/answer-spec';
 import type { Microtask } from '../domain/marketplace/microtask';
 import { assertDeadline, assertMicrotasksCanBeAdded, assertTransition, costPerAssignment, createProject, escrowFor, isWindingDown, type NewProject, type Project } from '../domain/marketplace/project';
 import type { Deps } from './deps';
@@ -54,6 +55,10 @@ export async function createProjectUseCase(deps: Deps, orgId: string, input: New
 export async function addMicrotasksUseCase(deps: Deps, orgId: string, projectId: string, inputs: { input: Record<string, unknown> }[], batchKey: string | undefined) {
   const project = await ownedProject(deps, orgId, projectId, true);
   assertMicrotasksCanBeAdded(project);
+  assertMicrotaskInputsFit(
+    project.answerSpec,
+    inputs.map((m) => m.input),
+  );
   // Ids derived from the batch key make a retried batch rewrite the same microtasks, not new ones.
   const batch = batchKey ?? deps.newId('batch');
   const now = deps.now();

@@ -1,20 +1,23 @@
 import { notFound } from '../domain/errors';
 import { Entries } from '../domain/ledger/ledger';
-import { answerLabel } from '../domain/marketplace/answer-spec';
+import type { AnswerSpec } from '../domain/marketplace/answer-spec';
 import type { ReviewDecision } from '../domain/marketplace/assignment';
 import { allAnswersIn, type Microtask } from '../domain/marketplace/microtask';
 import { settleApproved, type PayTier } from '../domain/marketplace/pricing';
 import { costPerAssignment } from '../domain/marketplace/project';
 import { holdReleaseAt } from '../domain/payouts/payouts';
-import { reviewByConsensus, type SubmittedAnswer } from '../domain/quality/consensus-review';
+import { reviewByConsensus, type ConsensusOutcome, type SubmittedAnswer } from '../domain/quality/consensus-review';
 import type { Deps } from './deps';
 
 /** State passed between the review workflow's tasks (JSONPath, each task returns the whole state). */
 export interface ReviewState {
   microtaskId: string;
   projectId?: string;
-  answers?: SubmittedAnswer[];
-  consensus?: { label: string | null; confidence: number; votes: Record<string, number>; decided: boolean };
+  /** The project's spec, so the Consensus task (which reads nothing) knows how to aggregate; dropped after it. */
+  answerSpec?: AnswerSpec;
+  /** With each answer after LoadSubmissions; without it after Consensus, which has used them. */
+  answers?: (Omit<SubmittedAnswer, 'answer'> & { answer?: SubmittedAnswer['answer'] })[];
+  consensus?: ConsensusOutcome;
   decisions?: { assignmentId: string; decision: Omit<ReviewDecision, 'decidedAt'> }[];
   applied?: { approved: number; rejected: number };
 }
@@ -56,20 +59,24 @@ export async function loadSubmissionsUseCase(deps: Deps, state: ReviewState): Pr
     .map((a) => ({
       assignmentId: a.assignmentId,
       workerId: a.workerId,
-      label: answerLabel(project.answerSpec, a.answer!),
+      answer: a.answer!,
       timeSpentMs: a.submissionContext?.timeSpentMs ?? 0,
       secondsToSubmit: a.submittedAt ? (Date.parse(a.submittedAt) - Date.parse(a.claimedAt)) / 1000 : undefined,
     }));
-  return { microtaskId: m.microtaskId, projectId: m.projectId, answers };
+  return { microtaskId: m.microtaskId, projectId: m.projectId, answerSpec: project.answerSpec, answers };
 }
 
 export function consensusUseCase(state: ReviewState): ReviewState {
-  const review = reviewByConsensus(state.answers ?? []);
-  return {
-    ...state,
-    consensus: { label: review.outcome.label, confidence: review.outcome.confidence, votes: review.outcome.votes, decided: review.decided },
-    decisions: review.decisions,
-  };
+  if (!state.answerSpec) throw new Error('the review state has no answerSpec: LoadSubmissions did not run');
+  const answers = (state.answers ?? []).map((a) => {
+    if (a.answer === undefined) throw new Error(`assignment ${a.assignmentId} reached Consensus without its answer`);
+    return { ...a, answer: a.answer };
+  });
+  const review = reviewByConsensus(state.answerSpec, answers);
+  // Finalize needs who answered and for how long, not the answers again (state payloads are capped).
+  const slimAnswers = answers.map(({ answer: _answer, ...rest }) => rest);
+  const { answerSpec: _spec, ...rest } = state;
+  return { ...rest, answers: slimAnswers, consensus: review.outcome, decisions: review.decisions };
 }
 
 /**
@@ -95,9 +102,10 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
     const isApproval = decision.outcome === 'approved';
     const held = isApproval && deps.settings.holdPeriodHours > 0;
     const tier: PayTier = 'standard';
-    const agreed = decision.rule === 'consensus.agrees_with_majority';
+    // An accuracy bonus needs a consensus the answer was with, not the benefit of the doubt.
+    const agreed = state.consensus?.decided === true && decision.rule !== 'consensus.no_consensus_benefit_of_doubt';
     const settlement = isApproval
-      ? settleApproved(project, { tier, agreement: agreed ? (state.consensus?.confidence ?? null) : null, secondsToSubmit: answer.secondsToSubmit ?? Number.POSITIVE_INFINITY })
+      ? settleApproved(project, { tier, agreement: agreed ? state.consensus!.confidence : null, secondsToSubmit: answer.secondsToSubmit ?? Number.POSITIVE_INFINITY })
       : undefined;
     const entry = settlement
       ? Entries.approveAssignment(project.orgId, workerId, settlement.rewardMinor, settlement.rewardFeeMinor, meta, held, settlement.unusedMinor)
@@ -114,7 +122,7 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
   }
   const c = state.consensus;
   await deps.marketplace.setMicrotaskStatus(state.microtaskId, ['reviewing', 'open', 'review_failed'], 'completed', {
-    result: { label: c?.label ?? null, confidence: c?.confidence ?? 0, votes: c?.votes ?? {}, method: 'majority_vote', decidedAt: now },
+    result: c ? { ...c, decidedAt: now } : { answer: null, confidence: 0, method: 'none', decided: false, details: {}, decidedAt: now },
   });
   return { ...state, applied: { approved, rejected } };
 }

@@ -1,5 +1,5 @@
 import { conflict, notFound } from '../domain/errors';
-import { answerLabel, validateAnswer } from '../domain/marketplace/answer-spec';
+import { answerReadsInput, validateAnswer } from '../domain/marketplace/answer-spec';
 import { assertOwnedBy, assertSubmittable, leaseEnd, type Assignment } from '../domain/marketplace/assignment';
 import { workerView } from '../domain/marketplace/microtask';
 import { costPerAssignment, isWindingDown, leaseEndWithin, type Project } from '../domain/marketplace/project';
@@ -64,11 +64,13 @@ export async function submitAnswerUseCase(
   assertOwnedBy(a, workerId);
   const project = await deps.marketplace.getProject(a.projectId);
   if (!project) throw notFound('project', a.projectId);
-  const answer = validateAnswer(project.answerSpec, body.answer);
+  // Only types that check an answer against the microtask (boxes inside the image) pay for its read.
+  const input = answerReadsInput(project.answerSpec) ? (await deps.marketplace.getMicrotask(a.microtaskId))?.input : undefined;
+  const answer = validateAnswer(project.answerSpec, body.answer, input);
   if (a.status !== 'claimed' && a.answer && JSON.stringify(a.answer) === JSON.stringify(answer)) {
     // A retry of a submit that already committed: answer the same and make sure review hears of it.
     if (a.status === 'submitted') await deps.submissions().announce({ microtaskId: a.microtaskId, assignmentId });
-    return { assignment: assignmentView(a), label: answerLabel(project.answerSpec, answer) };
+    return { assignment: assignmentView(a) };
   }
   const now = deps.now();
   assertSubmittable(a, now);
@@ -87,7 +89,7 @@ export async function submitAnswerUseCase(
   // After the commit. If this send fails the client gets a 5xx and retries; the retry takes the
   // replay branch above and sends again. The consumer is idempotent, so a duplicate is harmless.
   await deps.submissions().announce({ microtaskId: a.microtaskId, assignmentId });
-  return { assignment: assignmentView(submitted), label: answerLabel(project.answerSpec, answer) };
+  return { assignment: assignmentView(submitted) };
 }
 
 export async function listMyAssignmentsUseCase(deps: Deps, workerId: string, limit: number, cursor?: string) {

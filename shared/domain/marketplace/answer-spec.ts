@@ -1,63 +1,48 @@
-import { validationError, type FieldIssue } from '../errors';
+import { validationError } from '../errors';
+import { taskTypeOf, type AnswerSpec } from './task-types/registry';
+import { Issues, type MicrotaskInput } from './task-types/task-type';
 
 /**
- * What a microtask asks of a worker. A discriminated union on `type`, so new task types
- * (multiple choice, free text, bounding boxes, media...) are added as new members.
+ * What a microtask asks of a worker: a discriminated union on `type`. Each type lives in its own
+ * module under ./task-types (see task-type.ts for the contract and registry.ts for the list);
+ * these are the entry points the use cases call.
  */
-export interface ChoiceOption {
-  value: string;
-  label: string;
-}
+export type { AnswerSpec, Answer, TaskTypeName as TaskType } from './task-types/registry';
+export type { ChoiceOption, SingleChoiceSpec, SingleChoiceAnswer } from './task-types/single-choice';
+export type { MicrotaskInput } from './task-types/task-type';
 
-export interface SingleChoiceSpec {
-  type: 'single_choice';
-  question: string;
-  options: ChoiceOption[];
-}
+const sorted = (issues: Issues) => [...issues.list].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
-export type AnswerSpec = SingleChoiceSpec;
-export type TaskType = AnswerSpec['type'];
-
-export interface SingleChoiceAnswer {
-  choice: string;
-}
-
-export type Answer = SingleChoiceAnswer;
-
-/** Validates a worker's answer against the project's answer spec. Throws a 400 naming the field. */
-export function validateAnswer(spec: AnswerSpec, answer: unknown): Answer {
-  const issues: FieldIssue[] = [];
-  switch (spec.type) {
-    case 'single_choice': {
-      const choice = (answer as { choice?: unknown } | null)?.choice;
-      if (typeof choice !== 'string') {
-        issues.push({ path: 'answer.choice', message: 'must be one of the option values' });
-      } else if (!spec.options.some((o) => o.value === choice)) {
-        issues.push({
-          path: 'answer.choice',
-          message: `"${choice}" is not an option; expected one of ${spec.options.map((o) => o.value).join(', ')}`,
-        });
-      }
-      const extra = Object.keys((answer as object | null) ?? {}).filter((k) => k !== 'choice');
-      for (const k of extra) issues.push({ path: `answer.${k}`, message: 'unknown field' });
-      if (issues.length) throw validationError('The answer does not match the task type', issues, 'invalid_answer');
-      return { choice: choice as string };
-    }
-  }
-}
-
-/** The canonical label of an answer, used to compare workers' answers in consensus. */
-export function answerLabel(spec: AnswerSpec, answer: Answer): string {
-  switch (spec.type) {
-    case 'single_choice':
-      return answer.choice;
-  }
-}
-
+/** Cross-field checks of a project's answer spec (after its zod schema). Throws a 400 naming the field. */
 export function assertSpecIsConsistent(spec: AnswerSpec): void {
-  const values = spec.options.map((o) => o.value);
-  const dup = values.find((v, i) => values.indexOf(v) !== i);
-  if (dup !== undefined) {
-    throw validationError('Option values must be unique', [{ path: 'answerSpec.options', message: `duplicate value "${dup}"` }]);
+  const issues = new Issues('answerSpec');
+  taskTypeOf(spec).checkSpec(spec, issues);
+  if (issues.count) throw validationError(`The answer spec is inconsistent: ${issues.list[0]!.path}: ${issues.list[0]!.message}`, issues.list);
+}
+
+/**
+ * Checks that each microtask input carries what the task type needs (an image with its size, an
+ * audio reference). Throws one 400 naming every bad row and field, e.g. `microtasks.3.input.image.width`.
+ */
+export function assertMicrotaskInputsFit(spec: AnswerSpec, inputs: readonly MicrotaskInput[]): void {
+  const type = taskTypeOf(spec);
+  const issues = new Issues('microtasks');
+  inputs.forEach((input, i) => type.checkInput(spec, input, issues.at(i).at('input')));
+  if (issues.count) {
+    throw validationError(`A microtask does not fit the ${spec.type} task type: ${issues.list[0]!.path}: ${issues.list[0]!.message}`, issues.list, 'invalid_microtask_input');
   }
+}
+
+/** True when an answer is checked against its microtask's input, so submit must read the microtask. */
+export const answerReadsInput = (spec: AnswerSpec): boolean => taskTypeOf(spec).answerReadsInput(spec);
+
+/**
+ * Validates a worker's answer against the project's answer spec (and, for the types that need
+ * it, the microtask's input) and returns it in canonical form. Throws a 400 naming each field.
+ */
+export function validateAnswer(spec: AnswerSpec, answer: unknown, input?: MicrotaskInput) {
+  const issues = new Issues('answer');
+  const parsed = taskTypeOf(spec).parseAnswer(spec, answer, issues, input);
+  if (issues.count) throw validationError('The answer does not match the task type', sorted(issues), 'invalid_answer');
+  return parsed;
 }

@@ -1,11 +1,19 @@
 export type MicrotaskStatus = 'open' | 'reviewing' | 'completed' | 'review_failed' | 'cancelled';
 
+/**
+ * The crowd's answer to a microtask (see ConsensusOutcome): the aggregated answer in the task
+ * type's answer shape, its confidence (share of answers agreeing with it), the method, whether the
+ * crowd settled it, and the facts behind it. Results stored before task types had `label` and
+ * `votes` only; single choice still carries both.
+ */
 export interface MicrotaskResult {
-  /** The aggregated answer label, or null when the workers reached no consensus. */
-  label: string | null;
+  answer?: unknown;
   confidence: number;
-  votes: Record<string, number>;
   method: string;
+  decided?: boolean;
+  details?: Record<string, unknown>;
+  label?: string | null;
+  votes?: Record<string, number>;
   decidedAt: string;
 }
 

@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localUser } from '../../infra/local/users';
+import { apiClient, bootPlatform, eventually, type RunningPlatform } from '../support/local-platform';
+
+/**
+ * Every task type of issue #3 over HTTP against the local platform: a project of each type is
+ * created, given a microtask, published and answered by three workers (the third disagrees);
+ * the review state machine settles each one by its own consensus rule.
+ */
+let platform: RunningPlatform;
+let client: ReturnType<typeof apiClient>;
+const workers: ReturnType<typeof apiClient>[] = [];
+
+beforeAll(async () => {
+  platform = await bootPlatform();
+  const url = platform.info.apiUrl;
+  const c = await localUser(platform.info, 'types-client@example.com', ['clients']);
+  client = apiClient(url, c.accessToken);
+  for (const name of ['tia', 'udo', 'vic']) {
+    const w = await localUser(platform.info, `${name}@example.com`, ['workers']);
+    workers.push(apiClient(url, w.accessToken));
+  }
+  const topUp = await client('POST', '/account/top-ups', { amountMinor: 50_000, currency: 'EUR' }, { 'idempotency-key': 'types-topup' });
+  expect(topUp.status).toBe(201);
+});
+
+afterAll(async () => {
+  const code = await platform?.stop();
+  expect(code).toBe(0);
+});
+
+const opts = (...values: string[]) => values.map((value) => ({ value, label: value }));
+const image = { url: 'https://images.example.com/street-1.jpg', width: 640, height: 480 };
+const car = (x: number, y: number) => ({ x, y, width: 120, height: 80, label: 'car' });
+
+interface Case {
+  answerSpec: Record<string, unknown>;
+  input: Record<string, unknown>;
+  /** Three answers; the third disagrees with the first two. */
+  answers: [unknown, unknown, unknown];
+  aggregate: unknown;
+  method: string;
+  rule: string;
+  measure: string;
+}
+
+const CASES: Record<string, Case> = {
+  multiple_choice: {
+    answerSpec: { type: 'multiple_choice', question: 'Which topics does the post cover?', options: opts('sport', 'politics', 'weather'), minSelections: 0 },
+    input: { text: 'Rain stops the cup final' },
+    answers: [{ choices: ['sport', 'weather'] }, { choices: ['weather', 'sport'] }, { choices: ['politics'] }],
+    aggregate: { choices: ['sport', 'weather'] },
+    method: 'per_label_majority_vote',
+    rule: 'consensus.disagrees_per_label',
+    measure: 'share_of_settled_labels_matched',
+  },
+  rating: {
+    answerSpec: { type: 'rating', question: 'How relevant is the result?', min: 1, max: 5, labels: [{ value: 1, label: 'off topic' }, { value: 5, label: 'exactly it' }] },
+    input: { query: 'cheap flights', result: 'Low-cost airline deals' },
+    answers: [{ value: 5 }, { value: 4 }, { value: 1 }],
+    aggregate: { value: 4 },
+    method: 'median',
+    rule: 'consensus.outside_tolerance_of_median',
+    measure: 'distance_to_median',
+  },
+  free_text: {
+    answerSpec: { type: 'free_text', question: 'Name the landmark in the photo.', maxLength: 200, language: 'en-GB' },
+    input: { image: { url: 'https://images.example.com/landmark.jpg' } },
+    answers: [{ text: 'Big Ben clock tower' }, { text: 'Big Ben clock towers' }, { text: 'a red bus' }],
+    aggregate: { text: 'Big Ben clock tower' },
+    method: 'most_similar_to_others',
+    rule: 'consensus.dissimilar_to_representative',
+    measure: 'char_trigram_similarity',
+  },
+  audio_transcription: {
+    answerSpec: { type: 'audio_transcription', question: 'Type exactly what is said.', maxLength: 500, language: 'en' },
+    input: { audio: { key: 'clips/0001.wav' } },
+    answers: [{ text: 'please hold the line' }, { text: 'please hold the line' }, { text: 'police told the lion to wait' }],
+    aggregate: { text: 'please hold the line' },
+    method: 'best_candidate_by_agreement',
+    rule: 'consensus.far_from_best_transcription',
+    measure: 'normalized_edit_distance',
+  },
+  image_tags: {
+    answerSpec: { type: 'image_tags', question: 'What does the photo show?', tags: opts('cat', 'dog', 'indoor', 'outdoor'), maxTags: 3 },
+    input: { image: { key: 'photos/42.jpg' } },
+    answers: [{ tags: ['cat', 'indoor'] }, { tags: ['indoor', 'cat'] }, { tags: ['dog', 'outdoor'] }],
+    aggregate: { tags: ['cat', 'indoor'] },
+    method: 'per_label_majority_vote',
+    rule: 'consensus.disagrees_per_label',
+    measure: 'share_of_settled_labels_matched',
+  },
+  bounding_boxes: {
+    answerSpec: { type: 'bounding_boxes', question: 'Draw a box around every car.', labels: opts('car', 'person'), minBoxes: 1, maxBoxes: 5 },
+    input: { image },
+    answers: [{ boxes: [car(100, 100)] }, { boxes: [car(104, 98)] }, { boxes: [car(400, 300)] }],
+    aggregate: { boxes: [{ x: 102, y: 99, width: 120, height: 80, label: 'car' }] },
+    method: 'iou_clustering',
+    rule: 'consensus.boxes_differ_from_crowd',
+    measure: 'box_match_f1',
+  },
+  survey: {
+    answerSpec: {
+      type: 'survey',
+      questions: [
+        { id: 'tone', type: 'single_choice', question: 'Tone of the review?', options: opts('positive', 'negative') },
+        { id: 'stars', type: 'rating', question: 'Stars it deserves?', min: 1, max: 5 },
+        { id: 'comment', type: 'free_text', question: 'Anything else?', required: false },
+      ],
+    },
+    input: { review: 'Arrived fast, works great.' },
+    answers: [
+      { tone: { choice: 'positive' }, stars: { value: 5 } },
+      { tone: { choice: 'positive' }, stars: { value: 4 }, comment: { text: 'fine' } },
+      { tone: { choice: 'negative' }, stars: { value: 1 } },
+    ],
+    aggregate: { tone: { choice: 'positive' }, stars: { value: 4 } },
+    method: 'per_question_consensus',
+    rule: 'consensus.disagrees_on_too_many_questions',
+    measure: 'share_of_settled_questions_agreed',
+  },
+};
+
+async function createProject(type: string, answerSpec: unknown) {
+  const r = await client('POST', '/projects', { title: `A ${type} project`, answerSpec, reward: { amountMinor: 100, currency: 'EUR' }, redundancy: 3 });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.projectId as string;
+}
+
+describe('task types', () => {
+  it('refuses microtasks that do not fit the type, naming the row and field, and writes none of them', async () => {
+    const projectId = await createProject('bounding_boxes', CASES['bounding_boxes']!.answerSpec);
+    const bad = await client('POST', `/projects/${projectId}/microtasks`, {
+      microtasks: [{ input: { image } }, { input: { image: { url: image.url, width: 640 } } }, { input: { image: { url: 'http://plain.example.com/a.jpg', width: 10, height: 10 } } }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_microtask_input');
+    expect(bad.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(['microtasks.1.input.image.height', 'microtasks.2.input.image.url']);
+    expect((await client('GET', `/projects/${projectId}`)).body.microtaskCount).toBe(0);
+    expect((await client('GET', `/projects/${projectId}/results`)).body.items).toEqual([]);
+
+    const badSpec = await client('POST', '/projects', { title: 'x', answerSpec: { type: 'rating', question: 'q', min: 5, max: 1 }, reward: { amountMinor: 100 } });
+    expect(badSpec.status).toBe(400);
+    expect(badSpec.body.error.details.issues[0].path).toBe('answerSpec.max');
+  });
+
+  it('runs a project of each type from creation to a reviewed result', async () => {
+    const started: { type: string; c: Case; projectId: string; assignmentIds: string[] }[] = [];
+    for (const [type, c] of Object.entries(CASES)) {
+      const projectId = await createProject(type, c.answerSpec);
+      const added = await client('POST', `/projects/${projectId}/microtasks`, { microtasks: [{ input: c.input }] }, { 'idempotency-key': `types-${type}` });
+      expect(added.status, JSON.stringify(added.body)).toBe(201);
+      expect((await client('POST', `/projects/${projectId}/publish`, {})).status).toBe(200);
+      const claims = await Promise.all(workers.map((w) => w('POST', `/projects/${projectId}/assignments`, {})));
+      for (const claim of claims) expect(claim.status).toBe(201);
+      expect(claims[0]!.body.task.answerSpec.type).toBe(type);
+      expect(claims[0]!.body.microtask.input).toEqual(c.input);
+      started.push({ type, c, projectId, assignmentIds: claims.map((claim) => claim.body.assignment.assignmentId as string) });
+    }
+
+    // A box outside the image is refused on submit, naming the box and field.
+    const boxes = started.find((s) => s.type === 'bounding_boxes')!;
+    const outside = await workers[0]!('POST', `/assignments/${boxes.assignmentIds[0]}/submission`, { answer: { boxes: [car(600, 10)] } });
+    expect(outside.status).toBe(400);
+    expect(outside.body.error.code).toBe('invalid_answer');
+    expect(outside.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(['answer.boxes.0.width']);
+    // A survey answer missing a required question is refused, naming the question.
+    const survey = started.find((s) => s.type === 'survey')!;
+    const missing = await workers[0]!('POST', `/assignments/${survey.assignmentIds[0]}/submission`, { answer: { stars: { value: 3 } } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(['answer.tone']);
+
+    for (const s of started) {
+      for (const [i, id] of s.assignmentIds.entries()) {
+        const r = await workers[i]!('POST', `/assignments/${id}/submission`, { answer: s.c.answers[i] });
+        expect(r.status, `${s.type}: ${JSON.stringify(r.body)}`).toBe(200);
+      }
+    }
+
+    for (const s of started) {
+      const results = await eventually(`the ${s.type} review`, async () => {
+        const r = await client('GET', `/projects/${s.projectId}/results`);
+        return r.body.items[0]?.status === 'completed' ? r.body : undefined;
+      });
+      const item = results.items[0];
+      expect(item.result, s.type).toMatchObject({ answer: s.c.aggregate, method: s.c.method, decided: true });
+      expect(item.result.confidence, s.type).toBeCloseTo(2 / 3);
+      const byId = Object.fromEntries(item.assignments.map((a: { assignmentId: string }) => [a.assignmentId, a]));
+      const [a0, a1, a2] = s.assignmentIds as [string, string, string];
+      expect([byId[a0].status, byId[a1].status, byId[a2].status], s.type).toEqual(['approved', 'approved', 'rejected']);
+      const rejection = byId[a2].decision;
+      expect(rejection.rule, s.type).toBe(s.c.rule);
+      expect(rejection.evidence, s.type).toMatchObject({ aggregate: s.c.aggregate, yourAnswer: s.c.answers[2], measure: s.c.measure });
+      expect(typeof rejection.evidence.value).toBe('number');
+      expect(typeof rejection.evidence.threshold).toBe('number');
+    }
+  });
+});
