@@ -109,7 +109,9 @@ export class StatefulStack extends Stack {
       ],
       lifecycleRules: [
         { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // Rejected uploads are deleted at confirm; their versions go after 30 days, then their delete markers.
         { id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(30) },
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
       ],
       removalPolicy: config.removalPolicy,
       autoDeleteObjects: config.autoDeleteObjects,

@@ -28,6 +28,8 @@ export interface StatelessStackProps extends StackProps {
 
 type WorkerName = keyof typeof WORKER_FUNCTIONS;
 
+const MEDIA_OBJECTS = 'media/*';
+
 /** `api/create-project` → `ApiCreateProject`: the construct id of a handler's function. */
 export function constructIdFor(handler: string): string {
   return handler
@@ -94,6 +96,12 @@ export class StatelessStack extends Stack {
       grant(fn, reads);
     }
     grant(r.submitAnswer, (fn) => writes(fn).bindQueueSend(submissionQueue));
+    // Media: every object action is confined to the media/ prefix (keys are media/<project>/<assignment>/<media>).
+    grant(r.requestMediaUpload, (fn) => writes(fn).bindBucket(mediaBucket, 'upload', MEDIA_OBJECTS));
+    grant(r.confirmMedia, (fn) => writes(fn).bindBucket(mediaBucket, 'inspect', MEDIA_OBJECTS));
+    grant(r.getMedia, (fn) => reads(fn).bindBucket(mediaBucket, 'read', MEDIA_OBJECTS));
+    // Public, authenticated by the completion token; not idempotent (the token is single-use instead).
+    grant(r.submitExternalAnswer, (fn) => fn.bindTable(table, 'readWrite').bindQueueSend(submissionQueue));
     for (const fn of [r.startPayoutRun, r.resumePayoutRun]) grant(fn, writes); // + start the payout workflow, below
     grant(w.submissionConsumer, (fn) => fn.bindTable(table, 'readWrite')); // + start the review workflow, below
     grant(w.reviewConsensus, () => {}); // pure: it decides from the answers it is handed

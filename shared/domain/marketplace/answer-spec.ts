@@ -1,4 +1,6 @@
 import { validationError, type FieldIssue } from '../errors';
+import { assertExternalSpecIsConsistent, validateExternalAnswer, type ExternalAnswer, type ExternalSpec } from './task-types/external';
+import { assertMediaSpecIsConsistent, validateMediaAnswer, type MediaCollectionAnswer, type MediaCollectionSpec } from './task-types/media-collection';
 
 /**
  * What a microtask asks of a worker. A discriminated union on `type`, so new task types
@@ -15,14 +17,14 @@ export interface SingleChoiceSpec {
   options: ChoiceOption[];
 }
 
-export type AnswerSpec = SingleChoiceSpec;
+export type AnswerSpec = SingleChoiceSpec | MediaCollectionSpec | ExternalSpec;
 export type TaskType = AnswerSpec['type'];
 
 export interface SingleChoiceAnswer {
   choice: string;
 }
 
-export type Answer = SingleChoiceAnswer;
+export type Answer = SingleChoiceAnswer | MediaCollectionAnswer | ExternalAnswer;
 
 /** Validates a worker's answer against the project's answer spec. Throws a 400 naming the field. */
 export function validateAnswer(spec: AnswerSpec, answer: unknown): Answer {
@@ -43,6 +45,10 @@ export function validateAnswer(spec: AnswerSpec, answer: unknown): Answer {
       if (issues.length) throw validationError('The answer does not match the task type', issues, 'invalid_answer');
       return { choice: choice as string };
     }
+    case 'media_collection':
+      return validateMediaAnswer(spec, answer);
+    case 'external':
+      return validateExternalAnswer(spec, answer);
   }
 }
 
@@ -50,11 +56,18 @@ export function validateAnswer(spec: AnswerSpec, answer: unknown): Answer {
 export function answerLabel(spec: AnswerSpec, answer: Answer): string {
   switch (spec.type) {
     case 'single_choice':
-      return answer.choice;
+      return (answer as SingleChoiceAnswer).choice;
+    // Each worker's media, or each page's answer, is their own: there is nothing to vote on, so every
+    // validated submission carries the same label and is accepted; the client judges the content.
+    case 'media_collection':
+    case 'external':
+      return 'submitted';
   }
 }
 
 export function assertSpecIsConsistent(spec: AnswerSpec): void {
+  if (spec.type === 'media_collection') return assertMediaSpecIsConsistent(spec);
+  if (spec.type === 'external') return assertExternalSpecIsConsistent(spec);
   const values = spec.options.map((o) => o.value);
   const dup = values.find((v, i) => values.indexOf(v) !== i);
   if (dup !== undefined) {

@@ -40,7 +40,7 @@ describe('createProject', () => {
   it('rejects duplicate option values', () => {
     const dup: NewProject = {
       ...input,
-      answerSpec: { ...input.answerSpec, options: [{ value: 'cat', label: 'Cat' }, { value: 'dog', label: 'Dog' }, { value: 'cat', label: 'Kitty' }] },
+      answerSpec: { type: 'single_choice', question: 'Which animal?', options: [{ value: 'cat', label: 'Cat' }, { value: 'dog', label: 'Dog' }, { value: 'cat', label: 'Kitty' }] },
     };
     try {
       createProject(dup, ids);
