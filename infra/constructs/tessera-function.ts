@@ -204,16 +204,26 @@ export class TesseraFunction extends Construct implements IGrantable {
       }[access];
       this.allow(objectActions, [bucket.arnForObjects(keys)]);
       if (keys.includes('*')) {
-        // cdk-nag names the finding after the bucket's logical id in its own stack.
-        const cfnBucket = bucket.node.defaultChild as CfnResource | undefined;
-        const arn = cfnBucket ? `<${Stack.of(cfnBucket).getLogicalId(cfnBucket)}.Arn>` : bucket.bucketArn;
         Validations.of(this.role).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${arn}/${keys}]`,
+          id: `AwsSolutions-IAM5[Resource::${this.nagNameOf(bucket)}/${keys}]`,
           reason: 'Object actions are granted on the objects under one prefix of the one media bucket; object keys are created at runtime.',
         });
       }
     }
     return this;
+  }
+
+  /**
+   * How cdk-nag names a bucket's ARN in a finding: `<LogicalId.Arn>` within one stack, the export's
+   * name for a bucket imported by a named export (an auto-generated cross-stack export has a hashed
+   * name, which is why the stateless stack imports the media bucket's ARN by a fixed name).
+   */
+  private nagNameOf(bucket: IBucket): string {
+    const resolved = Stack.of(this).resolve(bucket.bucketArn) as Record<string, unknown> | string;
+    if (typeof resolved === 'object' && typeof resolved['Fn::ImportValue'] === 'string') return resolved['Fn::ImportValue'];
+    const cfnBucket = bucket.node.defaultChild as CfnResource | undefined;
+    if (cfnBucket && Stack.of(cfnBucket) === Stack.of(this)) return `<${Stack.of(cfnBucket).getLogicalId(cfnBucket)}.Arn>`;
+    throw new Error(`bindBucket: import ${bucket.node.path} by a named export (see StatefulStack.mediaBucketArnImport) to grant object actions across stacks`);
   }
 
   /** Business settings from the stage config. */

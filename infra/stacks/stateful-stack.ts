@@ -31,6 +31,8 @@ export class StatefulStack extends Stack {
   readonly table: Table;
   readonly idempotencyTable: Table;
   readonly mediaBucket: Bucket;
+  /** The media bucket's ARN, imported by a fixed export name: grants in another stack can name it (cdk-nag acknowledgements). */
+  readonly mediaBucketArnImport: string;
   readonly accessLogBucket: Bucket;
   readonly submissionQueue: Queue;
   readonly submissionDlq: Queue;
@@ -116,6 +118,8 @@ export class StatefulStack extends Stack {
       removalPolicy: config.removalPolicy,
       autoDeleteObjects: config.autoDeleteObjects,
     });
+
+    this.mediaBucketArnImport = this.exportValue(this.mediaBucket.bucketArn, { name: `${this.stackName}-MediaBucketArn` });
 
     // --- SQS: submissions wait here for review; five failed receives and a message is parked.
     this.submissionDlq = new Queue(this, 'SubmissionDlq', {
