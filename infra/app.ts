@@ -42,6 +42,7 @@ export function createTessera(app: App): { stateful: StatefulStack; stateless: S
     table: stateful.table,
     idempotencyTable: stateful.idempotencyTable,
     mediaBucket: stateful.mediaBucket,
+    mediaBucketArn: stateful.mediaBucketArnImport,
     submissionQueue: stateful.submissionQueue,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,

@@ -60,7 +60,7 @@ export interface TesseraFunctionProps {
 }
 
 export type TableAccess = 'read' | 'readWrite';
-export type BucketAccess = 'head' | 'read' | 'readWrite';
+export type BucketAccess = 'head' | 'read' | 'readWrite' | 'upload' | 'inspect';
 
 const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
 const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -187,22 +187,29 @@ export class TesseraFunction extends Construct implements IGrantable {
   }
 
   /**
-   * The media bucket: MEDIA_BUCKET_NAME. `head` is HeadBucket only (s3:ListBucket on the bucket),
-   * `read` adds GetObject, `readWrite` adds PutObject and AbortMultipartUpload.
+   * The media bucket: MEDIA_BUCKET_NAME and s3:ListBucket (HeadBucket, and a 404 rather than a 403
+   * for a missing key). Object actions apply to the keys matching `keys` only:
+   * `read` GetObject (also HeadObject and presigned GETs), `readWrite` adds PutObject and
+   * AbortMultipartUpload, `upload` is PutObject alone (a presigned POST is signed with it),
+   * `inspect` is GetObject and DeleteObject (judge an upload, remove a rejected one).
    */
-  bindBucket(bucket: IBucket, access: BucketAccess): this {
+  bindBucket(bucket: IBucket, access: BucketAccess, keys = '*'): this {
     this.addEnvironment(ENV.mediaBucket, bucket.bucketName);
     this.allow(['s3:ListBucket'], [bucket.bucketArn]);
     if (access !== 'head') {
-      const objectActions = access === 'readWrite' ? ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'] : ['s3:GetObject'];
-      this.allow(objectActions, [bucket.arnForObjects('*')]);
-      // cdk-nag names the finding after the bucket's logical id in its own stack.
-      const cfnBucket = bucket.node.defaultChild as CfnResource | undefined;
-      const arn = cfnBucket ? `<${Stack.of(cfnBucket).getLogicalId(cfnBucket)}.Arn>` : bucket.bucketArn;
-      Validations.of(this.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${arn}/*]`,
-        reason: 'Object actions are granted on the objects of the one media bucket; object keys are created at runtime.',
-      });
+      const objectActions = {
+        read: ['s3:GetObject'],
+        readWrite: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+        upload: ['s3:PutObject'],
+        inspect: ['s3:GetObject', 's3:DeleteObject'],
+      }[access];
+      this.allow(objectActions, [bucket.arnForObjects(keys)]);
+      if (keys.includes('*')) {
+        Validations.of(this.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${this.nagNameOf(bucket)}/${keys}]`,
+          reason: 'Object actions are granted on the objects under one prefix of the one media bucket; object keys are created at runtime.',
+        });
+      }
     }
     return this;
   }
@@ -216,6 +223,19 @@ export class TesseraFunction extends Construct implements IGrantable {
     this.addEnvironment(ENV.payoutDetailsKeyArn, key.keyArn);
     this.allow([access === 'seal' ? 'kms:GenerateDataKey' : 'kms:Decrypt'], [key.keyArn]);
     return this;
+  }
+
+  /**
+   * How cdk-nag names a bucket's ARN in a finding: `<LogicalId.Arn>` within one stack, the export's
+   * name for a bucket imported by a named export (an auto-generated cross-stack export has a hashed
+   * name, which is why the stateless stack imports the media bucket's ARN by a fixed name).
+   */
+  private nagNameOf(bucket: IBucket): string {
+    const resolved = Stack.of(this).resolve(bucket.bucketArn) as Record<string, unknown> | string;
+    if (typeof resolved === 'object' && typeof resolved['Fn::ImportValue'] === 'string') return resolved['Fn::ImportValue'];
+    const cfnBucket = bucket.node.defaultChild as CfnResource | undefined;
+    if (cfnBucket && Stack.of(cfnBucket) === Stack.of(this)) return `<${Stack.of(cfnBucket).getLogicalId(cfnBucket)}.Arn>`;
+    throw new Error(`bindBucket: import ${bucket.node.path} by a named export (see StatefulStack.mediaBucketArnImport) to grant object actions across stacks`);
   }
 
   /** Business settings from the stage config. */

@@ -32,6 +32,8 @@ export class StatefulStack extends Stack {
   readonly table: Table;
   readonly idempotencyTable: Table;
   readonly mediaBucket: Bucket;
+  /** The media bucket's ARN, imported by a fixed export name: grants in another stack can name it (cdk-nag acknowledgements). */
+  readonly mediaBucketArnImport: string;
   readonly accessLogBucket: Bucket;
   readonly submissionQueue: Queue;
   readonly submissionDlq: Queue;
@@ -119,11 +121,15 @@ export class StatefulStack extends Stack {
       ],
       lifecycleRules: [
         { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // Rejected uploads are deleted at confirm; their versions go after 30 days, then their delete markers.
         { id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(30) },
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
       ],
       removalPolicy: config.removalPolicy,
       autoDeleteObjects: config.autoDeleteObjects,
     });
+
+    this.mediaBucketArnImport = this.exportValue(this.mediaBucket.bucketArn, { name: `${this.stackName}-MediaBucketArn` });
 
     // --- SQS: submissions wait here for review; five failed receives and a message is parked.
     this.submissionDlq = new Queue(this, 'SubmissionDlq', {

@@ -33,6 +33,8 @@ const admins = { groups: ['admins'] } as const;
 
 const projectParams = z.strictObject({ projectId: S.ProjectId });
 const assignmentParams = z.strictObject({ assignmentId: S.AssignmentId });
+const mediaParams = z.strictObject({ assignmentId: S.AssignmentId, mediaId: S.MediaId });
+const mediaViewers = { groups: ['workers', 'clients', 'reviewers', 'admins'] } as const;
 
 export const ROUTES = {
   health: { method: 'GET', path: '/health', handler: 'api/health', auth: 'public', summary: 'Liveness and the state of each backing service.' },
@@ -64,6 +66,10 @@ export const ROUTES = {
   returnAssignment: { method: 'POST', path: '/assignments/{assignmentId}/return', handler: 'api/return-assignment', auth: workers, params: assignmentParams, body: S.EmptyBody, idempotent: true, summary: 'Give a claimed task back so another worker can do it.' },
   setPayoutMethod: { method: 'PUT', path: '/workers/me/payout-method', handler: 'api/set-payout-method', auth: workers, body: S.PayoutMethodBody, idempotent: true, summary: 'Set where your payouts go; verified with the payout provider, stored encrypted, shown masked.' },
   getPayoutMethod: { method: 'GET', path: '/workers/me/payout-method', handler: 'api/get-payout-method', auth: workers, summary: 'Your payout method, masked, and whether it is verified.' },
+  requestMediaUpload: { method: 'POST', path: '/assignments/{assignmentId}/media', handler: 'api/request-media-upload', auth: workers, params: assignmentParams, body: S.RequestMediaUploadBody, idempotent: true, summary: 'Announce a file of a media task and get a presigned POST to upload it to.' },
+  confirmMedia: { method: 'POST', path: '/assignments/{assignmentId}/media/{mediaId}/confirm', handler: 'api/confirm-media', auth: workers, params: mediaParams, body: S.EmptyBody, idempotent: true, summary: 'Check an uploaded file (type by its bytes, size, duration, EXIF) so it can be submitted.' },
+  getMedia: { method: 'GET', path: '/assignments/{assignmentId}/media/{mediaId}', handler: 'api/get-media', auth: mediaViewers, params: mediaParams, summary: "A media file's facts and a short-lived download link: the worker's own, the client's project's." },
+  submitExternalAnswer: { method: 'POST', path: '/assignments/{assignmentId}/external-answer', handler: 'api/submit-external-answer', auth: 'public', params: assignmentParams, body: S.ExternalAnswerBody, summary: "An external task's page posts the answer with the assignment's completion token (single-use)." },
   getEarnings: { method: 'GET', path: '/workers/me/earnings', handler: 'api/get-earnings', auth: workers, summary: 'Your available balance and payouts.' },
 
   startPayoutRun: { method: 'POST', path: '/admin/payout-runs', handler: 'api/start-payout-run', auth: admins, body: S.EmptyBody, idempotent: true, summary: 'Start a payout run now.' },

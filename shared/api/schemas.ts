@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CURRENCIES } from '../domain/money';
+import { MEDIA_MIME_TYPES } from '../domain/media/magic-bytes';
 
 /**
  * Request and response schemas. Each one validates requests at runtime and is rendered into the
@@ -12,6 +13,7 @@ export const ProjectId = id('prj');
 export const MicrotaskId = id('mt');
 export const AssignmentId = id('asg');
 export const PayoutRunId = id('run');
+export const MediaId = id('med');
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -146,7 +148,50 @@ export const SurveySpec = z
     description: 'Several questions of the other types in one assignment. Answer: `{ "<question id>": <that question\'s answer>, ... }`; optional questions may be left out.',
   });
 
-export const AnswerSpec = z.discriminatedUnion('type', [SingleChoiceSpec, MultipleChoiceSpec, RatingSpec, FreeTextSpec, AudioTranscriptionSpec, ImageTagsSpec, BoundingBoxesSpec, SurveySpec]).meta({ id: 'AnswerSpec', description: 'What each microtask asks of a worker; `type` picks the task type.' });
+const Latitude = z.number().min(-90).max(90);
+const Longitude = z.number().min(-180).max(180);
+export const LatLon = z.strictObject({ lat: Latitude, lon: Longitude });
+
+export const Geofence = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('circle'), centre: LatLon, radiusMetres: z.number().positive().max(20_000_000) }),
+    z.strictObject({ type: z.literal('box'), south: Latitude, west: Longitude, north: Latitude, east: Longitude }).describe('west > east crosses the antimeridian.'),
+  ])
+  .meta({ id: 'Geofence', description: 'Where the media must be captured: checked against EXIF GPS, or the location reported with the submission.' });
+
+export const MediaCollectionSpec = z
+  .strictObject({
+    type: z.literal('media_collection'),
+    prompt: Text(2_000),
+    kinds: z.array(z.enum(['photo', 'audio', 'video'])).min(1).max(3),
+    mimeTypes: z.array(z.enum(MEDIA_MIME_TYPES)).min(1).max(20),
+    maxBytesPerFile: z.number().int().min(1).max(5 * 1024 ** 3).describe('Bytes; S3 presigned POST uploads stop at 5 GB.'),
+    minCount: z.number().int().min(0).max(20).default(1),
+    maxCount: z.number().int().min(1).max(20).default(1),
+    minDurationSeconds: z.number().min(0).max(24 * 3600).optional(),
+    maxDurationSeconds: z.number().positive().max(24 * 3600).optional(),
+    geofence: Geofence.optional(),
+  })
+  .meta({ id: 'MediaCollectionSpec', description: 'The worker captures photos, audio or video and uploads them (presigned POST); the answer lists the confirmed media.' });
+
+const HttpsUrl = z.url({ protocol: /^https$/ }).max(2_000);
+
+export const ExternalSpec = z
+  .strictObject({
+    type: z.literal('external'),
+    taskUrl: HttpsUrl.describe('Your page; shown in an iframe with ?assignmentId=…&completionToken=… appended.'),
+    frameOrigin: HttpsUrl.optional().describe("The iframe page's origin; the task URL's origin by default."),
+    answerFields: z
+      .array(z.strictObject({ name: z.string().regex(/^[A-Za-z_][\w-]{0,63}$/), type: z.enum(['string', 'number', 'boolean', 'object', 'array']), required: z.boolean().default(false) }))
+      .max(50)
+      .optional()
+      .describe('When given, the posted answer must hold exactly these fields.'),
+    maxAnswerBytes: z.number().int().min(100).max(64_000).optional(),
+  })
+  .meta({ id: 'ExternalSpec', description: "The task runs on the client's own page, which posts the answer with the assignment's completion token." });
+
+
+export const AnswerSpec = z.discriminatedUnion('type', [SingleChoiceSpec, MultipleChoiceSpec, RatingSpec, FreeTextSpec, AudioTranscriptionSpec, ImageTagsSpec, BoundingBoxesSpec, SurveySpec, MediaCollectionSpec, ExternalSpec]).meta({ id: 'AnswerSpec', description: 'What each microtask asks of a worker; `type` picks the task type.' });
 
 const Amount = (max: number) => z.number().int().min(1).max(max);
 
@@ -224,8 +269,25 @@ export const SubmitAnswerBody = z
   .strictObject({
     answer: z.record(z.string(), z.unknown()).describe("The answer, shaped by the project's answer spec."),
     timeSpentMs: z.number().int().min(0).max(7 * 24 * 3600 * 1000).optional(),
+    location: LatLon.extend({ accuracyMetres: z.number().min(0).max(100_000).optional() })
+      .optional()
+      .describe("Where the device says it is (e.g. the browser's geolocation); checked against a geofence for media without EXIF GPS."),
   })
   .meta({ id: 'SubmitAnswer' });
+
+export const RequestMediaUploadBody = z
+  .strictObject({
+    contentType: z.enum(MEDIA_MIME_TYPES).describe('The exact Content-Type the upload must carry; checked against the bytes at confirm.'),
+    sizeBytes: z.number().int().min(1).max(5 * 1024 ** 3).describe('The exact size of the file to upload.'),
+  })
+  .meta({ id: 'RequestMediaUpload' });
+
+export const ExternalAnswerBody = z
+  .strictObject({
+    completionToken: z.string().regex(/^ctk_[\w-]{43}$/, 'the completionToken given to the task page'),
+    answer: z.record(z.string(), z.unknown()).describe("The answer, checked against the spec's answerFields and size limit."),
+  })
+  .meta({ id: 'ExternalAnswer' });
 
 export const TopUpBody = z
   .strictObject({

@@ -3,7 +3,9 @@ import { EnvelopeEncryption, KmsKeyWrapper, LocalKeyWrapper } from '../adapters/
 import { DynamoBillingStore } from '../adapters/dynamodb/billing-store';
 import { DynamoLedger } from '../adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../adapters/dynamodb/marketplace-store';
+import { DynamoMediaStore } from '../adapters/dynamodb/media-store';
 import { DynamoPayoutStore } from '../adapters/dynamodb/payout-store';
+import { MediaStorage } from '../adapters/s3/media-storage';
 import { newId } from '../adapters/ids';
 import { SubmissionQueue, Workflow } from '../adapters/messaging';
 import { sandboxPayments, sandboxPayouts } from '../adapters/sandbox-providers';
@@ -19,6 +21,9 @@ export interface Deps {
   ledger: DynamoLedger;
   payouts: DynamoPayoutStore;
   billing: DynamoBillingStore;
+  media: DynamoMediaStore;
+  /** The media bucket; only functions bound to it (MEDIA_BUCKET_NAME) may call this. */
+  mediaStorage: () => MediaStorage;
   submissions: () => SubmissionQueue;
   reviewWorkflow: () => Workflow;
   payoutWorkflow: () => Workflow;
@@ -43,11 +48,14 @@ export function getDeps(): Deps {
   let payout: Workflow | undefined;
   let closure: Workflow | undefined;
   let sealer: EnvelopeEncryption | undefined;
+  let storage: MediaStorage | undefined;
   deps = {
     ledger,
     marketplace: new DynamoMarketplaceStore(clients.dynamo(), table, ledger),
     payouts: new DynamoPayoutStore(clients.dynamo(), table, ledger),
     billing: new DynamoBillingStore(clients.dynamo(), table, ledger),
+    media: new DynamoMediaStore(clients.dynamo(), table),
+    mediaStorage: () => (storage ??= new MediaStorage(clients.s3(), config.mediaBucket())),
     submissions: () => (queue ??= new SubmissionQueue(clients.sqs(), config.submissionQueueUrl())),
     reviewWorkflow: () => (review ??= new Workflow(clients.sfn(), config.reviewStateMachineArn())),
     payoutWorkflow: () => (payout ??= new Workflow(clients.sfn(), config.payoutStateMachineArn())),

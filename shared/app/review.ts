@@ -103,7 +103,7 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
     const held = isApproval && deps.settings.holdPeriodHours > 0;
     const tier: PayTier = 'standard';
     // An accuracy bonus needs a consensus the answer was with, not the benefit of the doubt.
-    const agreed = state.consensus?.decided === true && decision.rule !== 'consensus.no_consensus_benefit_of_doubt';
+    const agreed = state.consensus?.decided === true && decision.rule.startsWith('consensus.') && decision.rule !== 'consensus.no_consensus_benefit_of_doubt';
     const settlement = isApproval
       ? settleApproved(project, { tier, agreement: agreed ? state.consensus!.confidence : null, secondsToSubmit: answer.secondsToSubmit ?? Number.POSITIVE_INFINITY })
       : undefined;

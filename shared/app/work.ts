@@ -1,4 +1,6 @@
-import { conflict, notFound } from '../domain/errors';
+import { conflict, notFound, validationError } from '../domain/errors';
+import { frameOrigin, frameUrl, issueCompletionToken } from '../domain/marketplace/task-types/external';
+import { assertMediaSubmittable, maxUploadsPerAssignment, type MediaCollectionAnswer } from '../domain/marketplace/task-types/media-collection';
 import { answerReadsInput, validateAnswer } from '../domain/marketplace/answer-spec';
 import { assertOwnedBy, assertSubmittable, leaseEnd, type Assignment } from '../domain/marketplace/assignment';
 import { workerView } from '../domain/marketplace/microtask';
@@ -10,8 +12,19 @@ import type { Deps } from './deps';
 
 /** What a worker may see of an assignment: never other workers, never gold answers, never the client's org. */
 export function assignmentView(a: Assignment) {
-  const { orgId: _org, submissionContext: _ctx, ...rest } = a;
+  const { orgId: _org, submissionContext: _ctx, completionTokenHash: _hash, ...rest } = a;
   return rest;
+}
+
+/** The task as a worker sees it; an external task adds where its page lives (the token is only ever handed out at claim). */
+function taskView(project: Project) {
+  const spec = project.answerSpec;
+  return {
+    title: project.title,
+    instructions: project.instructions,
+    answerSpec: spec,
+    ...(spec.type === 'external' ? { external: { frameOrigin: frameOrigin(spec) } } : {}),
+  };
 }
 
 export async function claimAssignmentUseCase(deps: Deps, workerId: string, projectId: string) {
@@ -21,6 +34,8 @@ export async function claimAssignmentUseCase(deps: Deps, workerId: string, proje
   const now = deps.now();
   // Between the deadline and the sweep that expires the project, it already takes no claims.
   if (project.deadline && project.deadline <= now) throw conflict('project_not_open', 'The project has passed its deadline', { status: 'expired', deadline: project.deadline });
+  const spec = project.answerSpec;
+  const completion = spec.type === 'external' ? issueCompletionToken() : undefined;
   const { assignment, microtask } = await deps.marketplace.claimNext(project, workerId, (m) => ({
     assignmentId: deps.newId('asg'),
     microtaskId: m.microtaskId,
@@ -32,12 +47,17 @@ export async function claimAssignmentUseCase(deps: Deps, workerId: string, proje
     currency: project.currency,
     claimedAt: now,
     leaseExpiresAt: leaseEndWithin(project, leaseEnd(now, project.assignmentDurationSeconds)),
+    ...(completion ? { completionTokenHash: completion.hash } : {}),
   }));
   if (!assignment || !microtask) throw conflict('no_work_available', 'No open microtask is left for you in this project');
+  const task = taskView(project);
   return {
     assignment: assignmentView(assignment),
     microtask: workerView(microtask),
-    task: { title: project.title, instructions: project.instructions, answerSpec: project.answerSpec },
+    task:
+      spec.type === 'external' && completion
+        ? { ...task, external: { ...task.external, frameUrl: frameUrl(spec, assignment.assignmentId, completion.token), completionToken: completion.token, expiresAt: assignment.leaseExpiresAt } }
+        : task,
   };
 }
 
@@ -48,7 +68,7 @@ export async function getAssignmentUseCase(deps: Deps, workerId: string, assignm
   return {
     assignment: assignmentView(a),
     microtask: microtask ? workerView(microtask) : undefined,
-    task: project ? { title: project.title, instructions: project.instructions, answerSpec: project.answerSpec } : undefined,
+    task: project ? taskView(project) : undefined,
   };
 }
 
@@ -56,7 +76,7 @@ export async function submitAnswerUseCase(
   deps: Deps,
   workerId: string,
   assignmentId: string,
-  body: { answer: Record<string, unknown>; timeSpentMs?: number },
+  body: { answer: Record<string, unknown>; timeSpentMs?: number; location?: { lat: number; lon: number; accuracyMetres?: number } },
   ctx: { sourceIp?: string; userAgent?: string },
 ) {
   const a = await deps.marketplace.getAssignment(assignmentId, true);
@@ -64,6 +84,9 @@ export async function submitAnswerUseCase(
   assertOwnedBy(a, workerId);
   const project = await deps.marketplace.getProject(a.projectId);
   if (!project) throw notFound('project', a.projectId);
+  if (project.answerSpec.type === 'external') {
+    throw validationError("An external task's answer comes from the task page with its completion token", [{ path: 'body.answer', message: 'post it to /assignments/{assignmentId}/external-answer' }], 'external_answer_required');
+  }
   // Only types that check an answer against the microtask (boxes inside the image) pay for its read.
   const input = answerReadsInput(project.answerSpec) ? (await deps.marketplace.getMicrotask(a.microtaskId))?.input : undefined;
   const answer = validateAnswer(project.answerSpec, body.answer, input);
@@ -74,6 +97,10 @@ export async function submitAnswerUseCase(
   }
   const now = deps.now();
   assertSubmittable(a, now);
+  if (project.answerSpec.type === 'media_collection') {
+    const media = await deps.media.ofAssignment(a.assignmentId, maxUploadsPerAssignment(project.answerSpec));
+    assertMediaSubmittable(project.answerSpec, answer as MediaCollectionAnswer, media, body.location);
+  }
   const submitted: Assignment = {
     ...a,
     status: 'submitted',
@@ -83,6 +110,7 @@ export async function submitAnswerUseCase(
       timeSpentMs: body.timeSpentMs ?? Date.parse(now) - Date.parse(a.claimedAt),
       ...(ctx.sourceIp ? { sourceIp: ctx.sourceIp } : {}),
       ...(ctx.userAgent ? { userAgent: ctx.userAgent.slice(0, 300) } : {}),
+      ...(body.location ? { location: body.location } : {}),
     },
   };
   await deps.marketplace.submit(submitted, now);

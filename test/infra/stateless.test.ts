@@ -187,6 +187,11 @@ describe('least privilege', () => {
   expectedEnv['api/set-payout-method'] = [...writer, ENV.payoutDetailsKeyArn];
   expectedEnv['api/get-payout-method'] = table;
   expectedEnv[WORKER_FUNCTIONS.payoutPayShard] = [...table, ENV.payoutDetailsKeyArn];
+  expectedEnv['api/request-media-upload'] = [...writer, ENV.mediaBucket];
+  expectedEnv['api/confirm-media'] = [...writer, ENV.mediaBucket];
+  expectedEnv['api/get-media'] = [...table, ENV.mediaBucket];
+  // Public and not idempotent: the single-use completion token takes the idempotency key's place.
+  expectedEnv['api/submit-external-answer'] = [...table, ENV.submissionQueueUrl];
   const noAccess = ['api/openapi', WORKER_FUNCTIONS.reviewConsensus];
 
   it('decides the access of every function', () => {
@@ -202,7 +207,9 @@ describe('least privilege', () => {
     for (const [handler, { id }] of functionsByHandler()) {
       const { actions } = grantsOf(id);
       const writesMain =
-        expectedEnv[handler]!.includes(ENV.idempotencyTableName) || (expectedEnv[handler]!.includes(ENV.tableName) && /^(review|payout|queue|project|work)\//.test(handler));
+        expectedEnv[handler]!.includes(ENV.idempotencyTableName) ||
+        (expectedEnv[handler]!.includes(ENV.tableName) && /^(review|payout|queue|project|work)\//.test(handler)) ||
+        handler === 'api/submit-external-answer';
       if (!writesMain && !noAccess.includes(handler)) {
         expect(actions.filter((a) => writes.includes(a)), handler).toEqual([]);
         expect(actions, handler).toContain('dynamodb:Query');
@@ -219,10 +226,10 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets only api/submit-answer send to the queue and only the starters start a workflow', () => {
+  it('lets only the two submission routes send to the queue and only the starters start a workflow', () => {
     for (const [handler, { id }] of functionsByHandler()) {
       const { actions, statements } = grantsOf(id);
-      expect(actions.includes('sqs:SendMessage'), handler).toBe(handler === 'api/submit-answer');
+      expect(actions.includes('sqs:SendMessage'), handler).toBe(handler === 'api/submit-answer' || handler === 'api/submit-external-answer');
       const starts = statements.filter((s) => [s.Action].flat().includes('states:StartExecution')).map((s) => (s.Resource as { Ref: string }).Ref);
       const expectedStart = { 'queue/submission-consumer': stateMachine('review').id, 'api/start-payout-run': stateMachine('payout').id, 'api/resume-payout-run': stateMachine('payout').id, 'api/cancel-project': stateMachine('closure').id, 'project/expire-projects': stateMachine('closure').id, 'project/release-open-slots': stateMachine('review').id, 'work/sweep-leases': stateMachine('review').id, 'api/return-assignment': stateMachine('review').id }[handler];
       expect(starts, handler).toEqual(expectedStart ? [expectedStart] : []);
@@ -235,6 +242,23 @@ describe('least privilege', () => {
       const expected = { 'api/set-payout-method': ['kms:GenerateDataKey'], [WORKER_FUNCTIONS.payoutPayShard]: ['kms:Decrypt'] }[handler] ?? [];
       expect(kms.flatMap((s) => [s.Action].flat()), handler).toEqual(expected);
       for (const s of kms) expect(JSON.stringify(s.Resource), handler).toContain('PayoutDetailsKey');
+    }
+  });
+
+  it('confines media object actions to media/* with only the actions each media route needs', () => {
+    const expected: Record<string, string[]> = {
+      'api/request-media-upload': ['s3:PutObject'],
+      'api/confirm-media': ['s3:DeleteObject', 's3:GetObject'],
+      'api/get-media': ['s3:GetObject'],
+    };
+    for (const [handler, { id }] of functionsByHandler()) {
+      const objectStatements = grantsOf(id).statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:') && a !== 's3:ListBucket'));
+      expect(objectStatements.flatMap((s) => [s.Action].flat()).sort(), handler).toEqual(expected[handler] ?? []);
+      for (const s of objectStatements) {
+        const resource = JSON.stringify(s.Resource);
+        expect(resource, handler).toContain('MediaBucketArn');
+        expect(resource, handler).toMatch(/\/media\/\*"\]\]\}$/);
+      }
     }
   });
 

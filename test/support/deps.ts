@@ -2,7 +2,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoBillingStore } from '../../shared/adapters/dynamodb/billing-store';
 import { DynamoLedger } from '../../shared/adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../../shared/adapters/dynamodb/marketplace-store';
+import { DynamoMediaStore } from '../../shared/adapters/dynamodb/media-store';
 import { DynamoPayoutStore } from '../../shared/adapters/dynamodb/payout-store';
+import type { MediaStorage } from '../../shared/adapters/s3/media-storage';
 import { newId } from '../../shared/adapters/ids';
 import type { SubmissionQueue, Workflow } from '../../shared/adapters/messaging';
 import type { Deps } from '../../shared/app/deps';
@@ -22,6 +24,8 @@ export function makeDeps(client: DynamoDBDocumentClient, tableName: string, over
     marketplace: new DynamoMarketplaceStore(client, tableName, ledger),
     payouts: new DynamoPayoutStore(client, tableName, ledger),
     billing: new DynamoBillingStore(client, tableName, ledger),
+    media: new DynamoMediaStore(client, tableName),
+    mediaStorage: unused as () => MediaStorage,
     submissions: () => ({ announce: async () => undefined }) as unknown as SubmissionQueue,
     reviewWorkflow: unused as () => Workflow,
     payoutWorkflow: unused as () => Workflow,

@@ -15,7 +15,8 @@ import { Keys, LEASE_SHARDS, MAIN_TABLE } from './table-design';
 import { ConditionsFailed, decodeCursor, encodeCursor, transactWrite, type Page, type TransactItem } from './transact';
 
 const KEY_ATTRS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type'];
-function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
+/** An item without its key attributes: the entity as the domain knows it. */
+export function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
   if (!item) return undefined;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(item)) if (!KEY_ATTRS.includes(k)) out[k] = v;

@@ -36,6 +36,8 @@ export const Keys = {
   assignmentByWorker: (workerId: string, claimedAt: string, assignmentId: string) => ({ gsi1pk: `WORKER#${workerId}#ASSIGNMENTS`, gsi1sk: `${claimedAt}#${assignmentId}` }),
   assignmentByMicrotask: (microtaskId: string, assignmentId: string) => ({ gsi2pk: `MICROTASK#${microtaskId}#ASSIGNMENTS`, gsi2sk: assignmentId }),
   /** One item per (microtask, worker): its conditional put is what forbids a second claim of the same microtask. */
+  /** A file uploaded for an assignment (media collection tasks), next to the assignment itself. */
+  media: (assignmentId: string, mediaId: string) => ({ pk: `ASSIGNMENT#${assignmentId}`, sk: `MEDIA#${mediaId}` }),
   claimGuard: (microtaskId: string, workerId: string) => ({ pk: `MICROTASK#${microtaskId}`, sk: `WORKER#${workerId}` }),
   /** On the claim guard while its assignment is claimed: the sweeper finds expired leases here, oldest first. */
   leaseIndex: (shard: number, leaseExpiresAt: string, assignmentId: string) => ({ gsi1pk: `LEASES#${shard}`, gsi1sk: `${leaseExpiresAt}#${assignmentId}` }),

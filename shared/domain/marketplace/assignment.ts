@@ -26,7 +26,9 @@ export interface Assignment {
   submittedAt?: string;
   answer?: Answer;
   /** Fraud-check signals recorded with the submission. */
-  submissionContext?: { timeSpentMs: number; sourceIp?: string; userAgent?: string };
+  submissionContext?: { timeSpentMs: number; sourceIp?: string; userAgent?: string; location?: { lat: number; lon: number; accuracyMetres?: number }; via?: 'external_page' };
+  /** External tasks: the SHA-256 of the completion token handed to the worker at claim time (never the token). */
+  completionTokenHash?: string;
   decision?: ReviewDecision;
 }
 

@@ -6,6 +6,8 @@ import { multipleChoice } from './multiple-choice';
 import { rating } from './rating';
 import { singleChoice } from './single-choice';
 import { makeSurvey } from './survey';
+import { external } from './external';
+import { mediaCollection } from './media-collection';
 import type { TaskType } from './task-type';
 
 /**
@@ -34,6 +36,8 @@ const questionType = (spec: QuestionSpec) => QUESTION_TYPES[spec.type] as unknow
 export const TASK_TYPES = {
   ...QUESTION_TYPES,
   survey: makeSurvey(questionType),
+  media_collection: mediaCollection,
+  external,
 };
 
 export type AnswerSpec = { [K in keyof typeof TASK_TYPES]: SpecOf<(typeof TASK_TYPES)[K]> }[keyof typeof TASK_TYPES];

@@ -257,3 +257,27 @@ export function settle<S extends { type: string }, A>(type: TaskType<S, A>, spec
 
 /** Share of the answers that must agree with the aggregate, exclusive: more than half. */
 export const DEFAULT_AGREEMENT_THRESHOLD = 0.5;
+
+/**
+ * Runs a check written as a throwing validator (one that raises a 400 with field issues) and moves
+ * its issues into the collector, whose root they already name (`answerSpec…`, `answer…`).
+ */
+export function collectThrown(issues: Issues, check: () => void): void {
+  try {
+    check();
+  } catch (e) {
+    const found = (e as { details?: { issues?: FieldIssue[] } }).details?.issues;
+    if (!found) throw e;
+    issues.list.push(...found);
+  }
+}
+
+/**
+ * For types whose answers are each worker's own (their photos, the client's page's answer): there
+ * is nothing to vote on, so each validated submission is accepted here and the client judges its
+ * content. The rule says so, and no accuracy bonus is paid on it.
+ */
+export const NOT_COMPARED = {
+  aggregate: (method: string, n: number): Aggregate => ({ method, answer: { submissions: n }, details: { compared: false } }),
+  judge: (): Judgement => ({ agrees: true, rule: 'review.own_work_not_compared', measure: 'validated_submission', value: 1, threshold: 1 }),
+};
