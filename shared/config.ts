@@ -28,6 +28,7 @@ export const ENV = {
   platformFeeBasisPoints: 'PLATFORM_FEE_BASIS_POINTS',
   holdPeriodHours: 'HOLD_PERIOD_HOURS',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  userPoolId: 'USER_POOL_ID',
 } as const;
 
 export const config = {
@@ -45,4 +46,5 @@ export const config = {
   /** How long an approved reward stays pending before it can be paid out; 0 pays it at the next run. */
   holdPeriodHours: () => int(ENV.holdPeriodHours, 0),
   s3ForcePathStyle: () => process.env[ENV.s3ForcePathStyle] === 'true',
+  userPoolId: () => required(ENV.userPoolId),
 };

@@ -6,6 +6,7 @@ import { Effect, PolicyStatement, Role, ServicePrincipal, type IGrantable, type 
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -203,6 +204,13 @@ export class TesseraFunction extends Construct implements IGrantable {
         reason: 'Object actions are granted on the objects of the one media bucket; object keys are created at runtime.',
       });
     }
+    return this;
+  }
+
+  /** The user pool, to delete a user who asked for erasure: USER_POOL_ID, ListUsers (to find them by id) and AdminDeleteUser. */
+  bindUserPoolDeletion(userPool: IUserPool): this {
+    this.addEnvironment(ENV.userPoolId, userPool.userPoolId);
+    this.allow(['cognito-idp:ListUsers', 'cognito-idp:AdminDeleteUser'], [userPool.userPoolArn]);
     return this;
   }
 

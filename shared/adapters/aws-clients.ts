@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../config';
 
 /**
@@ -13,6 +14,7 @@ let ddb: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
 let sqs: SQSClient | undefined;
 let sfn: SFNClient | undefined;
+let cognito: CognitoIdentityProviderClient | undefined;
 
 export const clients = {
   dynamo: () =>
@@ -22,4 +24,5 @@ export const clients = {
   s3: () => (s3 ??= new S3Client({ forcePathStyle: config.s3ForcePathStyle() })),
   sqs: () => (sqs ??= new SQSClient({})),
   sfn: () => (sfn ??= new SFNClient({})),
+  cognito: () => (cognito ??= new CognitoIdentityProviderClient({})),
 };

@@ -3,7 +3,9 @@ import { DynamoBillingStore } from '../adapters/dynamodb/billing-store';
 import { DynamoLedger } from '../adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../adapters/dynamodb/marketplace-store';
 import { DynamoPayoutStore } from '../adapters/dynamodb/payout-store';
+import { DynamoWorkerStore } from '../adapters/dynamodb/worker-store';
 import { newId } from '../adapters/ids';
+import { CognitoDirectory, type IdentityDirectory } from '../adapters/identity';
 import { SubmissionQueue, Workflow } from '../adapters/messaging';
 import { sandboxPayments, sandboxPayouts } from '../adapters/sandbox-providers';
 import { config } from '../config';
@@ -18,6 +20,8 @@ export interface Deps {
   ledger: DynamoLedger;
   payouts: DynamoPayoutStore;
   billing: DynamoBillingStore;
+  workers: DynamoWorkerStore;
+  identity: () => IdentityDirectory;
   submissions: () => SubmissionQueue;
   reviewWorkflow: () => Workflow;
   payoutWorkflow: () => Workflow;
@@ -39,11 +43,14 @@ export function getDeps(): Deps {
   let review: Workflow | undefined;
   let payout: Workflow | undefined;
   let closure: Workflow | undefined;
+  let identity: IdentityDirectory | undefined;
   deps = {
     ledger,
     marketplace: new DynamoMarketplaceStore(clients.dynamo(), table, ledger),
     payouts: new DynamoPayoutStore(clients.dynamo(), table, ledger),
     billing: new DynamoBillingStore(clients.dynamo(), table, ledger),
+    workers: new DynamoWorkerStore(clients.dynamo(), table),
+    identity: () => (identity ??= new CognitoDirectory(clients.cognito(), config.userPoolId())),
     submissions: () => (queue ??= new SubmissionQueue(clients.sqs(), config.submissionQueueUrl())),
     reviewWorkflow: () => (review ??= new Workflow(clients.sfn(), config.reviewStateMachineArn())),
     payoutWorkflow: () => (payout ??= new Workflow(clients.sfn(), config.payoutStateMachineArn())),

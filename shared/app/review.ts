@@ -86,7 +86,7 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
       ? Entries.approveAssignment(project.orgId, workerId, cost.rewardMinor, cost.feeMinor, meta, held)
       : Entries.rejectAssignment(project.orgId, cost.totalMinor, meta);
     const hold = held ? { assignmentId, workerId, amountMinor: cost.rewardMinor, currency: project.currency, releaseAt: holdReleaseAt(now, deps.settings.holdPeriodHours) } : undefined;
-    const stats = { workerId, currency: project.currency, approved: isApproval, rewardMinor: isApproval ? cost.rewardMinor : 0, activeMs: answer.timeSpentMs ?? 0 };
+    const stats = { workerId, currency: project.currency, approved: isApproval, rewardMinor: isApproval ? cost.rewardMinor : 0, activeMs: answer.timeSpentMs ?? 0, taskType: project.answerSpec.type, projectId: project.projectId };
     await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, { hold, stats });
     if (decision.outcome === 'approved') approved++;
     else rejected++;

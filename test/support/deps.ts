@@ -3,6 +3,7 @@ import { DynamoBillingStore } from '../../shared/adapters/dynamodb/billing-store
 import { DynamoLedger } from '../../shared/adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../../shared/adapters/dynamodb/marketplace-store';
 import { DynamoPayoutStore } from '../../shared/adapters/dynamodb/payout-store';
+import { DynamoWorkerStore } from '../../shared/adapters/dynamodb/worker-store';
 import { newId } from '../../shared/adapters/ids';
 import type { SubmissionQueue, Workflow } from '../../shared/adapters/messaging';
 import type { Deps } from '../../shared/app/deps';
@@ -19,6 +20,8 @@ export function makeDeps(client: DynamoDBDocumentClient, tableName: string, over
     marketplace: new DynamoMarketplaceStore(client, tableName, ledger),
     payouts: new DynamoPayoutStore(client, tableName, ledger),
     billing: new DynamoBillingStore(client, tableName, ledger),
+    workers: new DynamoWorkerStore(client, tableName),
+    identity: () => ({ deleteUser: async () => true }),
     submissions: () => ({ announce: async () => undefined }) as unknown as SubmissionQueue,
     reviewWorkflow: unused as () => Workflow,
     payoutWorkflow: unused as () => Workflow,

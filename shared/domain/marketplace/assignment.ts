@@ -28,6 +28,10 @@ export interface Assignment {
   /** Fraud-check signals recorded with the submission. */
   submissionContext?: { timeSpentMs: number; sourceIp?: string; userAgent?: string };
   decision?: ReviewDecision;
+  /** The quota segment this claim counts against, until it is returned or expires. */
+  quotaSegment?: string;
+  /** Whether this claim counts against the project's per-worker cap. */
+  capped?: boolean;
 }
 
 export function assertOwnedBy(a: Assignment, workerId: string): void {
