@@ -20,9 +20,9 @@ import type { Deps } from './deps';
 
 const isAdmin = (c: Caller) => c.groups.includes('admins');
 
-/** Who owns what the caller creates or manages: their organisation, or the platform for admins. */
+/** Admins manage the platform's types; a client manages its organisation's. */
 function mayManage(caller: Caller, t: QualificationType): boolean {
-  return t.ownerId === (t.ownerId === PLATFORM_OWNER ? (isAdmin(caller) ? PLATFORM_OWNER : undefined) : caller.orgId);
+  return t.ownerId === PLATFORM_OWNER ? isAdmin(caller) : caller.groups.includes('clients') && t.ownerId === caller.orgId;
 }
 
 export async function createQualificationTypeUseCase(
@@ -126,7 +126,7 @@ export async function submitAttemptUseCase(deps: Deps, workerId: string, typeId:
   return { ...gradedView(graded, a), correct: g.correct, total: g.total, attemptsLeft, ...(g.passed ? {} : attemptsLeft > 0 ? { retakeAfter } : {}) };
 }
 
-/** The worker's qualifications (active or expired) with the state of each test they took. */
+/** The worker's qualifications, expired ones included (marked inactive). */
 export async function myQualificationsUseCase(deps: Deps, workerId: string) {
   const now = deps.now();
   const quals = await deps.workers.listQualifications(workerId);

@@ -138,7 +138,7 @@ export async function exportMyDataUseCase(deps: Deps, workerId: string, cursor?:
     at.section === 'worker'
       ? await deps.workers.exportPage(workerId, EXPORT_PAGE, at.cursor)
       : at.section === 'assignments'
-        ? await deps.marketplace.listAssignmentsByWorker(workerId, EXPORT_PAGE, at.cursor)
+        ? await deps.marketplace.listAssignmentsByWorker(workerId, EXPORT_PAGE, at.cursor).then((p) => ({ ...p, items: p.items.map(({ orgId: _client, ...a }) => a) }))
         : await deps.ledger.statement(at.section === 'available' ? Accounts.workerAvailable(workerId) : Accounts.workerPending(workerId), EXPORT_PAGE, at.cursor);
   const nextSection = EXPORT_SECTIONS[EXPORT_SECTIONS.indexOf(at.section) + 1];
   const next = page.nextCursor ? { section: at.section, cursor: page.nextCursor } : nextSection ? { section: nextSection } : undefined;
