@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/adapters/ids';
 import { Keys } from '../../shared/adapters/dynamodb/table-design';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../../shared/app/deps';
 import { addMicrotasksUseCase, createProjectUseCase, publishProjectUseCase, setProjectPausedUseCase } from '../../shared/app/projects';
 import { createQualificationTypeUseCase, grantQualificationUseCase, revokeQualificationUseCase, startAttemptUseCase, submitAttemptUseCase } from '../../shared/app/qualifications';
@@ -212,6 +212,34 @@ describe('assessments, requirements and the feed', () => {
     // Another client can neither manage nor require this type.
     expect(await code(grantQualificationUseCase(deps, clientOf(newId('org')), type.qualificationTypeId, v, { score: 100 }))).toBe('qualification_type_not_found');
     expect(await code(createProjectUseCase(deps, newId('org'), newProject({ requirements: { qualifications: [{ qualificationTypeId: type.qualificationTypeId, comparator: 'Exists' }] } })))).toBe('unknown_qualification_type');
+  });
+
+  it('gives higher tiers a project to themselves during its early-access window', async () => {
+    const { projectId } = await publishedProject([{ input: { i: 0 } }, { input: { i: 1 } }], { earlyAccess: { minTier: 'gold', windowSeconds: 3600 } });
+    const newcomer = worker();
+    expect(await code(claimAssignmentUseCase(deps, newcomer, projectId))).toBe('early_access_tier_required');
+    expect((await taskFeedUseCase(deps, newcomer, 100)).items.map((i) => i.projectId)).not.toContain(projectId);
+
+    // A worker with a long record of approvals (seeded into the stats item review keeps) is gold.
+    const veteran = worker();
+    await dynamo.client.send(new UpdateCommand({ TableName: table, Key: Keys.workerStats(veteran, 'EUR'), UpdateExpression: 'SET approvedCount = :n, rejectedCount = :z, currency = :c', ExpressionAttributeValues: { ':n': 300, ':z': 3, ':c': 'EUR' } }));
+    expect((await myReputationUseCase(deps, veteran)).tier).toBe('gold');
+    expect((await taskFeedUseCase(deps, veteran, 100)).items.find((i) => i.projectId === projectId)).toHaveProperty('earlyAccessUntil');
+    expect(await code(claimAssignmentUseCase(deps, veteran, projectId))).toBe('ok');
+
+    clock += 3_600_001;
+    expect(await code(claimAssignmentUseCase(deps, newcomer, projectId))).toBe('ok');
+  });
+
+  it('lets only admins create platform-wide types', async () => {
+    const orgId = newId('org');
+    const input = { name: 'English C1', description: '', platform: true };
+    expect(await code(createQualificationTypeUseCase(deps, clientOf(orgId), input))).toBe('admins_only');
+    const t = await createQualificationTypeUseCase(deps, { userId: 'admin', orgId: 'admin', groups: ['admins'] }, input);
+    expect(t.ownerId).toBe('platform');
+    // Any client may require a platform type.
+    expect(await code(createProjectUseCase(deps, orgId, newProject({ requirements: { qualifications: [{ qualificationTypeId: t.qualificationTypeId, comparator: 'Exists' }] } })))).toBe('ok');
+    expect(await code(grantQualificationUseCase(deps, clientOf(orgId), t.qualificationTypeId, worker(), { score: 1 }))).toBe('qualification_type_not_found');
   });
 
   it('orders the feed by priority and drops paused projects', async () => {
