@@ -78,12 +78,13 @@ export function assertAssessmentConsistent(a: Assessment): void {
   if (issues.length) throw validationError(`Invalid assessment: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
 }
 
-/** What a worker may see of a type: never the answer key. */
+/** What a worker may see of a type: never the answer key, never which client owns it. */
 export function publicTypeView(t: QualificationType) {
-  const { assessment, ...rest } = t;
-  if (!assessment) return { ...rest, assessment: null };
+  const { assessment, ownerId, ...rest } = t;
+  const view = { ...rest, platformWide: ownerId === PLATFORM_OWNER };
+  if (!assessment) return { ...view, assessment: null };
   const { answerKey: _key, questions, ...rules } = assessment;
-  return { ...rest, assessment: { ...rules, questionCount: questions.length } };
+  return { ...view, assessment: { ...rules, questionCount: questions.length } };
 }
 
 const plusSeconds = (iso: string, s: number) => new Date(Date.parse(iso) + s * 1000).toISOString();

@@ -35,6 +35,7 @@ describe('assessments', () => {
     const a = assessment({ revealWrongAnswers: false });
     const view = publicTypeView({ qualificationTypeId: 'qt_x', ownerId: 'o', name: 'n', description: '', assessment: a, createdAt: NOW });
     expect(JSON.stringify(view)).not.toContain('answerKey');
+    expect(view).not.toHaveProperty('ownerId');
     const attempt = { attemptId: 'att', workerId: 'w', qualificationTypeId: 'qt_x', startedAt: NOW, deadline: NOW, score: 50, passed: false, wrongQuestionIds: ['q3'] };
     expect(gradedView(attempt, a)).not.toHaveProperty('wrongQuestionIds');
     expect(gradedView(attempt, assessment())).toHaveProperty('wrongQuestionIds', ['q3']);
