@@ -30,6 +30,7 @@ export const ENV = {
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   payoutDetailsKeyArn: 'PAYOUT_DETAILS_KEY_ARN',
   localMasterKey: 'TESSERA_LOCAL_MASTER_KEY',
+  userPoolId: 'USER_POOL_ID',
 } as const;
 
 export const config = {
@@ -50,4 +51,5 @@ export const config = {
   payoutDetailsKeyArn: () => required(ENV.payoutDetailsKeyArn),
   /** Set only by the local platform, which has no KMS: the master key of its envelope encryption. */
   localMasterKey: () => process.env[ENV.localMasterKey],
+  userPoolId: () => required(ENV.userPoolId),
 };

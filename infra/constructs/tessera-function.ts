@@ -7,6 +7,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -236,6 +237,13 @@ export class TesseraFunction extends Construct implements IGrantable {
     const cfnBucket = bucket.node.defaultChild as CfnResource | undefined;
     if (cfnBucket && Stack.of(cfnBucket) === Stack.of(this)) return `<${Stack.of(cfnBucket).getLogicalId(cfnBucket)}.Arn>`;
     throw new Error(`bindBucket: import ${bucket.node.path} by a named export (see StatefulStack.mediaBucketArnImport) to grant object actions across stacks`);
+  }
+
+  /** The user pool, to delete a user who asked for erasure: USER_POOL_ID, ListUsers (to find them by id) and AdminDeleteUser. */
+  bindUserPoolDeletion(userPool: IUserPool): this {
+    this.addEnvironment(ENV.userPoolId, userPool.userPoolId);
+    this.allow(['cognito-idp:ListUsers', 'cognito-idp:AdminDeleteUser'], [userPool.userPoolArn]);
+    return this;
   }
 
   /** Business settings from the stage config. */

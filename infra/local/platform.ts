@@ -78,6 +78,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<LocalPlatfor
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_ENDPOINT_URL_S3: endpoints.s3,
       AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito,
       S3_FORCE_PATH_STYLE: 'true',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.TESSERA_LOG_LEVEL ?? 'WARN',

@@ -109,6 +109,11 @@ export class StatelessStack extends Stack {
     grant(r.getMedia, (fn) => reads(fn).bindBucket(mediaObjectsBucket, 'read', MEDIA_OBJECTS));
     // Public, authenticated by the completion token; not idempotent (the token is single-use instead).
     grant(r.submitExternalAnswer, (fn) => fn.bindTable(table, 'readWrite').bindQueueSend(submissionQueue));
+    for (const fn of [r.getMyProfile, r.getTaskFeed, r.getMyReputation, r.listMyQualifications, r.getMyStanding, r.exportMyData, r.getQualificationType, r.listAppeals]) grant(fn, reads);
+    for (const fn of [r.putMyProfile, r.fileAppeal, r.createQualificationType, r.grantQualification, r.revokeQualification, r.startAttempt, r.submitAttempt, r.blockWorker, r.unblockWorker, r.excludeWorker, r.includeWorker, r.setPlatformStanding, r.liftPlatformStanding, r.decideAppeal]) {
+      grant(fn, writes);
+    }
+    grant(r.eraseMe, (fn) => writes(fn).bindUserPoolDeletion(props.userPool));
     for (const fn of [r.startPayoutRun, r.resumePayoutRun]) grant(fn, writes); // + start the payout workflow, below
     grant(w.submissionConsumer, (fn) => fn.bindTable(table, 'readWrite')); // + start the review workflow, below
     grant(w.reviewConsensus, () => {}); // pure: it decides from the answers it is handed

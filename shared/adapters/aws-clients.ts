@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../config';
 
 /**
@@ -15,6 +16,7 @@ let s3: S3Client | undefined;
 let sqs: SQSClient | undefined;
 let sfn: SFNClient | undefined;
 let kms: KMSClient | undefined;
+let cognito: CognitoIdentityProviderClient | undefined;
 
 export const clients = {
   dynamo: () =>
@@ -25,4 +27,5 @@ export const clients = {
   sqs: () => (sqs ??= new SQSClient({})),
   sfn: () => (sfn ??= new SFNClient({})),
   kms: () => (kms ??= new KMSClient({})),
+  cognito: () => (cognito ??= new CognitoIdentityProviderClient({})),
 };

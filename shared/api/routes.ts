@@ -30,11 +30,16 @@ export interface RouteDef {
 const clients = { groups: ['clients'] } as const;
 const workers = { groups: ['workers'] } as const;
 const admins = { groups: ['admins'] } as const;
+const owners = { groups: ['clients', 'admins'] } as const;
+const anyone = { groups: ['clients', 'admins', 'workers'] } as const;
 
 const projectParams = z.strictObject({ projectId: S.ProjectId });
 const assignmentParams = z.strictObject({ assignmentId: S.AssignmentId });
 const mediaParams = z.strictObject({ assignmentId: S.AssignmentId, mediaId: S.MediaId });
 const mediaViewers = { groups: ['workers', 'clients', 'reviewers', 'admins'] } as const;
+const typeParams = z.strictObject({ qualificationTypeId: S.QualificationTypeId });
+const typeWorkerParams = z.strictObject({ qualificationTypeId: S.QualificationTypeId, workerId: S.WorkerId });
+const workerParams = z.strictObject({ workerId: S.WorkerId });
 
 export const ROUTES = {
   health: { method: 'GET', path: '/health', handler: 'api/health', auth: 'public', summary: 'Liveness and the state of each backing service.' },
@@ -71,6 +76,33 @@ export const ROUTES = {
   getMedia: { method: 'GET', path: '/assignments/{assignmentId}/media/{mediaId}', handler: 'api/get-media', auth: mediaViewers, params: mediaParams, summary: "A media file's facts and a short-lived download link: the worker's own, the client's project's." },
   submitExternalAnswer: { method: 'POST', path: '/assignments/{assignmentId}/external-answer', handler: 'api/submit-external-answer', auth: 'public', params: assignmentParams, body: S.ExternalAnswerBody, summary: "An external task's page posts the answer with the assignment's completion token (single-use)." },
   getEarnings: { method: 'GET', path: '/workers/me/earnings', handler: 'api/get-earnings', auth: workers, summary: 'Your available balance and payouts.' },
+
+  getMyProfile: { method: 'GET', path: '/workers/me/profile', handler: 'api/get-my-profile', auth: workers, summary: 'Your profile: country, languages, time zone, terms, demographics only with consent.' },
+  putMyProfile: { method: 'PUT', path: '/workers/me/profile', handler: 'api/put-my-profile', auth: workers, body: S.ProfileBody, idempotent: true, summary: 'Create or replace your profile; revoking consent deletes your demographics.' },
+  getTaskFeed: { method: 'GET', path: '/workers/me/tasks', handler: 'api/get-task-feed', auth: workers, query: S.Pagination, summary: 'Published projects you may claim, by priority then fit.' },
+  getMyReputation: { method: 'GET', path: '/workers/me/reputation', handler: 'api/get-my-reputation', auth: workers, summary: 'Your smoothed approval rate and tier, per task type, with the decisions that changed it.' },
+  listMyQualifications: { method: 'GET', path: '/workers/me/qualifications', handler: 'api/list-my-qualifications', auth: workers, summary: 'Your qualification scores and their expiry.' },
+  getMyStanding: { method: 'GET', path: '/workers/me/standing', handler: 'api/get-my-standing', auth: workers, summary: 'Whether you are blocked or suspended, why, and your appeal.' },
+  fileAppeal: { method: 'POST', path: '/workers/me/appeals', handler: 'api/file-appeal', auth: workers, body: S.AppealBody, idempotent: true, summary: 'Appeal a block or suspension, once per decision.' },
+  exportMyData: { method: 'GET', path: '/workers/me/export', handler: 'api/export-my-data', auth: workers, query: S.CursorQuery, summary: 'All your data as JSON, page by page (GDPR).' },
+  eraseMe: { method: 'DELETE', path: '/workers/me', handler: 'api/erase-me', auth: workers, idempotent: true, summary: 'Erase your personal data and account; the ledger keeps your pseudonymous id (GDPR).' },
+
+  createQualificationType: { method: 'POST', path: '/qualification-types', handler: 'api/create-qualification-type', auth: owners, body: S.CreateQualificationTypeBody, idempotent: true, summary: 'A qualification for your projects, or (admins) a platform-wide skill; optionally with a test.' },
+  getQualificationType: { method: 'GET', path: '/qualification-types/{qualificationTypeId}', handler: 'api/get-qualification-type', auth: anyone, params: typeParams, summary: 'A qualification type; only its owner sees the answer key.' },
+  grantQualification: { method: 'PUT', path: '/qualification-types/{qualificationTypeId}/workers/{workerId}', handler: 'api/grant-qualification', auth: owners, params: typeWorkerParams, body: S.GrantQualificationBody, idempotent: true, summary: "Grant or update a worker's score." },
+  revokeQualification: { method: 'DELETE', path: '/qualification-types/{qualificationTypeId}/workers/{workerId}', handler: 'api/revoke-qualification', auth: owners, params: typeWorkerParams, idempotent: true, summary: "Revoke a worker's qualification." },
+  startAttempt: { method: 'POST', path: '/qualification-types/{qualificationTypeId}/attempts', handler: 'api/start-attempt', auth: workers, params: typeParams, body: S.EmptyBody, idempotent: true, summary: "Start the type's test: its questions, never the answers." },
+  submitAttempt: { method: 'POST', path: '/qualification-types/{qualificationTypeId}/attempts/{attemptId}/answers', handler: 'api/submit-attempt', auth: workers, params: z.strictObject({ qualificationTypeId: S.QualificationTypeId, attemptId: S.AttemptId }), body: S.SubmitAttemptBody, idempotent: true, summary: 'Submit your answers; graded at once.' },
+
+  blockWorker: { method: 'PUT', path: '/blocked-workers/{workerId}', handler: 'api/block-worker', auth: clients, params: workerParams, body: S.ClientBlockBody, idempotent: true, summary: "Keep a worker out of all your organisation's projects." },
+  unblockWorker: { method: 'DELETE', path: '/blocked-workers/{workerId}', handler: 'api/unblock-worker', auth: clients, params: workerParams, idempotent: true, summary: 'Lift your block of a worker.' },
+  excludeWorker: { method: 'PUT', path: '/projects/{projectId}/exclusions/{workerId}', handler: 'api/exclude-worker', auth: clients, params: projectParams.extend({ workerId: S.WorkerId }), body: S.EmptyBody, idempotent: true, summary: 'Keep a worker out of this project, without touching their reputation.' },
+  includeWorker: { method: 'DELETE', path: '/projects/{projectId}/exclusions/{workerId}', handler: 'api/include-worker', auth: clients, params: projectParams.extend({ workerId: S.WorkerId }), idempotent: true, summary: 'Remove a worker from the exclusion list.' },
+
+  setPlatformStanding: { method: 'PUT', path: '/admin/workers/{workerId}/standing', handler: 'api/set-platform-standing', auth: admins, params: workerParams, body: S.PlatformStandingBody, idempotent: true, summary: 'Block (fraud) or suspend a worker platform-wide, with a reason.' },
+  liftPlatformStanding: { method: 'DELETE', path: '/admin/workers/{workerId}/standing', handler: 'api/lift-platform-standing', auth: admins, params: workerParams, idempotent: true, summary: "Lift a worker's block or suspension." },
+  listAppeals: { method: 'GET', path: '/admin/appeals', handler: 'api/list-appeals', auth: admins, query: S.Pagination, summary: 'Appeals waiting for a decision, oldest first.' },
+  decideAppeal: { method: 'POST', path: '/admin/workers/{workerId}/appeal-decision', handler: 'api/decide-appeal', auth: admins, params: workerParams, body: S.AppealDecisionBody, idempotent: true, summary: 'Uphold or overturn the decision a worker appealed.' },
 
   startPayoutRun: { method: 'POST', path: '/admin/payout-runs', handler: 'api/start-payout-run', auth: admins, body: S.EmptyBody, idempotent: true, summary: 'Start a payout run now.' },
   resumePayoutRun: { method: 'POST', path: '/admin/payout-runs/{runId}/resume', handler: 'api/resume-payout-run', auth: admins, params: z.strictObject({ runId: S.PayoutRunId }), body: S.EmptyBody, idempotent: true, summary: 'Continue a run that stopped part-way; nobody is paid twice.' },

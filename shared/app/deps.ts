@@ -6,7 +6,9 @@ import { DynamoMarketplaceStore } from '../adapters/dynamodb/marketplace-store';
 import { DynamoMediaStore } from '../adapters/dynamodb/media-store';
 import { DynamoPayoutStore } from '../adapters/dynamodb/payout-store';
 import { MediaStorage } from '../adapters/s3/media-storage';
+import { DynamoWorkerStore } from '../adapters/dynamodb/worker-store';
 import { newId } from '../adapters/ids';
+import { CognitoDirectory, type IdentityDirectory } from '../adapters/identity';
 import { SubmissionQueue, Workflow } from '../adapters/messaging';
 import { sandboxPayments, sandboxPayouts } from '../adapters/sandbox-providers';
 import { config } from '../config';
@@ -24,6 +26,8 @@ export interface Deps {
   media: DynamoMediaStore;
   /** The media bucket; only functions bound to it (MEDIA_BUCKET_NAME) may call this. */
   mediaStorage: () => MediaStorage;
+  workers: DynamoWorkerStore;
+  identity: () => IdentityDirectory;
   submissions: () => SubmissionQueue;
   reviewWorkflow: () => Workflow;
   payoutWorkflow: () => Workflow;
@@ -49,6 +53,7 @@ export function getDeps(): Deps {
   let closure: Workflow | undefined;
   let sealer: EnvelopeEncryption | undefined;
   let storage: MediaStorage | undefined;
+  let identity: IdentityDirectory | undefined;
   deps = {
     ledger,
     marketplace: new DynamoMarketplaceStore(clients.dynamo(), table, ledger),
@@ -56,6 +61,8 @@ export function getDeps(): Deps {
     billing: new DynamoBillingStore(clients.dynamo(), table, ledger),
     media: new DynamoMediaStore(clients.dynamo(), table),
     mediaStorage: () => (storage ??= new MediaStorage(clients.s3(), config.mediaBucket())),
+    workers: new DynamoWorkerStore(clients.dynamo(), table),
+    identity: () => (identity ??= new CognitoDirectory(clients.cognito(), config.userPoolId())),
     submissions: () => (queue ??= new SubmissionQueue(clients.sqs(), config.submissionQueueUrl())),
     reviewWorkflow: () => (review ??= new Workflow(clients.sfn(), config.reviewStateMachineArn())),
     payoutWorkflow: () => (payout ??= new Workflow(clients.sfn(), config.payoutStateMachineArn())),

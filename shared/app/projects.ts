@@ -8,6 +8,8 @@ import { assertMicrotaskInputsFit } from '../domain/marketplace/answer-spec';
 import type { Microtask } from '../domain/marketplace/microtask';
 import { assertDeadline, assertMicrotasksCanBeAdded, assertTransition, costPerAssignment, createProject, escrowFor, isWindingDown, type NewProject, type Project } from '../domain/marketplace/project';
 import type { Deps } from './deps';
+import { assertUsableTypes } from './qualifications';
+import { requiredTypeIds } from '../domain/workers/requirements';
 import { afterSlotsReleased } from './review';
 
 export function projectView(p: Project) {
@@ -47,6 +49,7 @@ export async function createProjectUseCase(deps: Deps, orgId: string, input: New
   const now = deps.now();
   // The fee of the client's plan (or its negotiated fee) is fixed on the project for its lifetime.
   const feeBasisPoints = feeBasisPointsFor(await deps.billing.get(orgId), now, deps.settings.feeBasisPoints);
+  await assertUsableTypes(deps, orgId, requiredTypeIds(input.requirements));
   const p = createProject(input, { projectId: deps.newId('prj'), orgId, now, feeBasisPoints });
   await deps.marketplace.createProject(p);
   return projectView(p);

@@ -8,6 +8,7 @@ import { costPerAssignment } from '../domain/marketplace/project';
 import { holdReleaseAt } from '../domain/payouts/payouts';
 import { reviewByConsensus, type ConsensusOutcome, type SubmittedAnswer } from '../domain/quality/consensus-review';
 import type { Deps } from './deps';
+import { reputationFor } from './workers';
 
 /** State passed between the review workflow's tasks (JSONPath, each task returns the whole state). */
 export interface ReviewState {
@@ -101,7 +102,8 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
     const meta = { entryId: `review:${assignmentId}`, currency: project.currency, createdAt: now, refs: { assignmentId, projectId: project.projectId } };
     const isApproval = decision.outcome === 'approved';
     const held = isApproval && deps.settings.holdPeriodHours > 0;
-    const tier: PayTier = 'standard';
+    // The tier when the answer is decided (before this decision counts); read only when the project pays by tier.
+    const tier: PayTier = project.tierPay ? (await reputationFor(deps, workerId)).tier : 'bronze';
     // An accuracy bonus needs a consensus the answer was with, not the benefit of the doubt.
     const agreed = state.consensus?.decided === true && decision.rule.startsWith('consensus.') && decision.rule !== 'consensus.no_consensus_benefit_of_doubt';
     const settlement = isApproval
@@ -111,7 +113,7 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
       ? Entries.approveAssignment(project.orgId, workerId, settlement.rewardMinor, settlement.rewardFeeMinor, meta, held, settlement.unusedMinor)
       : Entries.rejectAssignment(project.orgId, reserved, meta);
     const hold = held && settlement ? { assignmentId, workerId, amountMinor: settlement.rewardMinor, currency: project.currency, releaseAt: holdReleaseAt(now, deps.settings.holdPeriodHours) } : undefined;
-    const stats = { workerId, currency: project.currency, approved: isApproval, rewardMinor: settlement?.rewardMinor ?? 0, activeMs: answer.timeSpentMs ?? 0 };
+    const stats = { workerId, currency: project.currency, approved: isApproval, rewardMinor: settlement?.rewardMinor ?? 0, activeMs: answer.timeSpentMs ?? 0, taskType: project.answerSpec.type, projectId: project.projectId };
     await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, { hold, stats });
     // The bonuses' escrow stayed reserved through the approval; each entry is idempotent on its id.
     for (const b of settlement?.bonuses ?? []) {

@@ -1,4 +1,4 @@
-import { conflict, notFound, validationError } from '../domain/errors';
+import { conflict, forbidden, notFound, validationError } from '../domain/errors';
 import { frameOrigin, frameUrl, issueCompletionToken } from '../domain/marketplace/task-types/external';
 import { assertMediaSubmittable, maxUploadsPerAssignment, type MediaCollectionAnswer } from '../domain/marketplace/task-types/media-collection';
 import { answerReadsInput, validateAnswer } from '../domain/marketplace/answer-spec';
@@ -8,6 +8,10 @@ import { costPerAssignment, isWindingDown, leaseEndWithin, type Project } from '
 import { Entries } from '../domain/ledger/ledger';
 import { LEASE_SHARDS } from '../adapters/dynamodb/table-design';
 import { afterSlotsReleased } from './review';
+import { workerFacts } from './workers';
+import { assertEligible, type WorkerFacts } from '../domain/workers/requirements';
+import { dependsOnInput, isInputDimension, segmentOf } from '../domain/workers/quotas';
+import type { ClaimLimits, Lease } from '../adapters/dynamodb/marketplace-store';
 import type { Deps } from './deps';
 
 /** What a worker may see of an assignment: never other workers, never gold answers, never the client's org. */
@@ -34,22 +38,34 @@ export async function claimAssignmentUseCase(deps: Deps, workerId: string, proje
   const now = deps.now();
   // Between the deadline and the sweep that expires the project, it already takes no claims.
   if (project.deadline && project.deadline <= now) throw conflict('project_not_open', 'The project has passed its deadline', { status: 'expired', deadline: project.deadline });
+  // Eligibility first: a bounded number of reads by key, whatever the project's size.
+  const facts = await workerFacts(deps, workerId, project);
+  assertEligible(project, facts, now);
+  const segmentOf = quotaSegments(project, facts);
   const spec = project.answerSpec;
   const completion = spec.type === 'external' ? issueCompletionToken() : undefined;
-  const { assignment, microtask } = await deps.marketplace.claimNext(project, workerId, (m) => ({
-    assignmentId: deps.newId('asg'),
-    microtaskId: m.microtaskId,
-    projectId,
-    orgId: project.orgId,
+  const { assignment, microtask, filledSegments } = await deps.marketplace.claimNext(
+    project,
     workerId,
-    status: 'claimed',
-    rewardMinor: project.rewardMinor,
-    currency: project.currency,
-    claimedAt: now,
-    leaseExpiresAt: leaseEndWithin(project, leaseEnd(now, project.assignmentDurationSeconds)),
-    ...(completion ? { completionTokenHash: completion.hash } : {}),
-  }));
-  if (!assignment || !microtask) throw conflict('no_work_available', 'No open microtask is left for you in this project');
+    (m) => ({
+      assignmentId: deps.newId('asg'),
+      microtaskId: m.microtaskId,
+      projectId,
+      orgId: project.orgId,
+      workerId,
+      status: 'claimed',
+      rewardMinor: project.rewardMinor,
+      currency: project.currency,
+      claimedAt: now,
+      leaseExpiresAt: leaseEndWithin(project, leaseEnd(now, project.assignmentDurationSeconds)),
+      ...(completion ? { completionTokenHash: completion.hash } : {}),
+    }),
+    { segmentOf, perWorkerCap: project.maxAssignmentsPerWorker },
+  );
+  if (!assignment || !microtask) {
+    if (filledSegments.length) throw conflict('segment_quota_filled', 'The quota of your segment in this project is filled', { segments: filledSegments });
+    throw conflict('no_work_available', 'No open microtask is left for you in this project');
+  }
   const task = taskView(project);
   return {
     assignment: assignmentView(assignment),
@@ -58,6 +74,30 @@ export async function claimAssignmentUseCase(deps: Deps, workerId: string, proje
       spec.type === 'external' && completion
         ? { ...task, external: { ...task.external, frameUrl: frameUrl(spec, assignment.assignmentId, completion.token), completionToken: completion.token, expiresAt: assignment.leaseExpiresAt } }
         : task,
+  };
+}
+
+/**
+ * The quota segment of each candidate microtask for this worker. A worker with no (consented)
+ * value for a worker dimension cannot be counted, so is refused before any claim is tried.
+ */
+function quotaSegments(project: Project, facts: WorkerFacts): ClaimLimits['segmentOf'] {
+  const q = project.quota;
+  if (!q) return undefined;
+  const workerOnly = { ...q, dimensions: q.dimensions.filter((d) => !isInputDimension(d)) };
+  if (workerOnly.dimensions.length) {
+    const probe = segmentOf(workerOnly, facts.profile);
+    if ('missing' in probe) {
+      throw forbidden('quota_segment_unknown', `This project fills quotas by ${probe.missing}: add it to your profile${probe.missing === 'gender' || probe.missing === 'birthDecade' ? ' and consent to its use' : ''}`, { dimension: probe.missing });
+    }
+  }
+  if (!dependsOnInput(q)) {
+    const s = segmentOf(q, facts.profile);
+    if ('missing' in s || s.limit === 0) throw forbidden('quota_segment_not_wanted', 'This project wants no more results from your segment', {});
+  }
+  return (m) => {
+    const s = segmentOf(q, facts.profile, m.input);
+    return 'missing' in s || s.limit === 0 ? null : s;
   };
 }
 
@@ -132,7 +172,7 @@ export async function listMyAssignmentsUseCase(deps: Deps, workerId: string, lim
  * when the project was cancelled or expired meanwhile, released with its escrow. Either way the microtask's
  * other answers are not left waiting for it.
  */
-async function endClaim(deps: Deps, lease: { assignmentId: string; microtaskId: string; projectId: string; workerId: string }, status: 'expired' | 'returned', project: Project) {
+async function endClaim(deps: Deps, lease: Lease, status: 'expired' | 'returned', project: Project) {
   const now = deps.now();
   const cancelled = isWindingDown(project.status);
   const ended = await deps.marketplace.endClaim(

@@ -173,6 +173,12 @@ describe('least privilege', () => {
     'queue/submission-consumer': [...table, ENV.reviewStateMachineArn],
   };
   for (const h of ['api/create-project', 'api/add-microtasks', 'api/publish-project', 'api/top-up', 'api/claim-assignment', 'api/bonus-assignment', 'api/compensate-worker', 'api/subscribe', 'api/set-client-fee', 'api/pause-project', 'api/resume-project', 'api/bulk-bonuses', 'api/update-project']) expectedEnv[h] = writer;
+  for (const h of ['api/put-my-profile', 'api/file-appeal', 'api/create-qualification-type', 'api/grant-qualification', 'api/revoke-qualification', 'api/start-attempt', 'api/submit-attempt', 'api/block-worker', 'api/unblock-worker', 'api/exclude-worker', 'api/include-worker', 'api/set-platform-standing', 'api/lift-platform-standing', 'api/decide-appeal']) {
+    expectedEnv[h] = writer;
+  }
+  for (const h of ['api/get-my-profile', 'api/get-task-feed', 'api/get-my-reputation', 'api/list-my-qualifications', 'api/get-my-standing', 'api/export-my-data', 'api/get-qualification-type', 'api/list-appeals']) expectedEnv[h] = table;
+  // Erasure deletes the worker's Cognito user.
+  expectedEnv['api/erase-me'] = [...writer, ENV.userPoolId];
   for (const h of ['api/list-projects', 'api/get-project', 'api/get-results', 'api/get-account', 'api/list-my-assignments', 'api/get-assignment', 'api/get-earnings', 'api/get-payout-run', 'api/get-statement', 'api/get-my-statement', 'api/get-reconciliation']) {
     expectedEnv[h] = table;
   }
@@ -259,6 +265,15 @@ describe('least privilege', () => {
         expect(resource, handler).toContain('MediaBucketArn');
         expect(resource, handler).toMatch(/\/media\/\*"\]\]\}$/);
       }
+    }
+  });
+
+  it('lets only api/erase-me delete users, and only in the user pool', () => {
+    for (const [handler, { id }] of functionsByHandler()) {
+      const { actions, statements } = grantsOf(id);
+      const cognito = actions.filter((a) => a.startsWith('cognito-idp:')).sort();
+      expect(cognito, handler).toEqual(handler === 'api/erase-me' ? ['cognito-idp:AdminDeleteUser', 'cognito-idp:ListUsers'] : []);
+      if (cognito.length) expect(JSON.stringify(statements.filter((s) => [s.Action].flat().some((a) => String(a).startsWith('cognito-idp:'))))).toContain('UserPool');
     }
   });
 

@@ -5,6 +5,7 @@ import { DynamoMarketplaceStore } from '../../shared/adapters/dynamodb/marketpla
 import { DynamoMediaStore } from '../../shared/adapters/dynamodb/media-store';
 import { DynamoPayoutStore } from '../../shared/adapters/dynamodb/payout-store';
 import type { MediaStorage } from '../../shared/adapters/s3/media-storage';
+import { DynamoWorkerStore } from '../../shared/adapters/dynamodb/worker-store';
 import { newId } from '../../shared/adapters/ids';
 import type { SubmissionQueue, Workflow } from '../../shared/adapters/messaging';
 import type { Deps } from '../../shared/app/deps';
@@ -26,6 +27,8 @@ export function makeDeps(client: DynamoDBDocumentClient, tableName: string, over
     billing: new DynamoBillingStore(client, tableName, ledger),
     media: new DynamoMediaStore(client, tableName),
     mediaStorage: unused as () => MediaStorage,
+    workers: new DynamoWorkerStore(client, tableName),
+    identity: () => ({ deleteUser: async () => true }),
     submissions: () => ({ announce: async () => undefined }) as unknown as SubmissionQueue,
     reviewWorkflow: unused as () => Workflow,
     payoutWorkflow: unused as () => Workflow,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { conflict } from '../../domain/errors';
+import { conflict, forbidden } from '../../domain/errors';
 import type { LedgerEntry } from '../../domain/ledger/ledger';
 import type { Assignment, ReviewDecision } from '../../domain/marketplace/assignment';
 import { OPEN_INDEX_SHARDS, openIndexShard, type Microtask, type MicrotaskResult } from '../../domain/marketplace/microtask';
@@ -34,6 +34,29 @@ function shuffled<T>(xs: T[]): T[] {
 
 /** How many open microtasks a claim reads from one shard before trying them. */
 const CANDIDATES_PER_SHARD = 25;
+
+/** How a claim's failure names the per-worker cap and the quota counter, whose positions in the transaction vary. */
+const CAP_ITEM = 100;
+const QUOTA_ITEM = 101;
+
+/**
+ * What else a claim is counted against. `segmentOf` gives a candidate's quota segment, or null
+ * when the candidate falls in no segment the project wants.
+ */
+export interface ClaimLimits {
+  segmentOf?: (m: Microtask) => { key: string; limit: number } | null | undefined;
+  perWorkerCap?: number;
+}
+
+/** A claim in progress, as the lease sweeper and a return see it. */
+export interface Lease {
+  assignmentId: string;
+  microtaskId: string;
+  projectId: string;
+  workerId: string;
+  quotaSegment?: string;
+  capped?: boolean;
+}
 
 /** Microtasks per transaction when adding a batch: 100 items at most, minus the project update and an escrow entry. */
 export const MICROTASKS_PER_TRANSACTION = 90;
@@ -153,7 +176,7 @@ export class DynamoMarketplaceStore {
         new UpdateCommand({
           TableName: this.table,
           Key: Keys.project(project.projectId),
-          UpdateExpression: 'SET #status = :expired, updatedAt = :now REMOVE pausedReason',
+          UpdateExpression: 'SET #status = :expired, updatedAt = :now REMOVE pausedReason, gsi2pk, gsi2sk',
           ConditionExpression: '#status = :from AND deadline = :d',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':expired': 'expired', ':now': now, ':from': project.status, ':d': deadline },
@@ -240,15 +263,20 @@ export class DynamoMarketplaceStore {
 
   /** A lifecycle transition, conditional on the status the caller saw; `pausedReason` says why the platform paused it. */
   async transition(project: Project, to: Project['status'], now: string, pausedReason?: string): Promise<void> {
+    const feed = to === 'published' ? Keys.publishedProject(project.priority ?? 0, project.publishedAt ?? now, project.projectId) : undefined;
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: Keys.project(project.projectId),
-          UpdateExpression: pausedReason ? 'SET #status = :to, updatedAt = :now, pausedReason = :why' : 'SET #status = :to, updatedAt = :now REMOVE pausedReason',
+          // Only a published project is in the task feed's index; only a platform pause carries a reason.
+          UpdateExpression: [
+            `SET ${['#status = :to', 'updatedAt = :now', ...(feed ? ['gsi2pk = :fpk', 'gsi2sk = :fsk'] : []), ...(pausedReason ? ['pausedReason = :why'] : [])].join(', ')}`,
+            `REMOVE ${[...(feed ? [] : ['gsi2pk', 'gsi2sk']), ...(pausedReason ? [] : ['pausedReason'])].join(', ')}`,
+          ].join(' '),
           ConditionExpression: '#status = :from',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':to': to, ':from': project.status, ':now': now, ...(pausedReason ? { ':why': pausedReason } : {}) },
+          ExpressionAttributeValues: { ':to': to, ':from': project.status, ':now': now, ...(feed ? { ':fpk': feed.gsi2pk, ':fsk': feed.gsi2sk } : {}), ...(pausedReason ? { ':why': pausedReason } : {}) },
         }),
       );
     } catch (e) {
@@ -292,10 +320,18 @@ export class DynamoMarketplaceStore {
         Update: {
           TableName: this.table,
           Key: Keys.project(project.projectId),
-          UpdateExpression: `SET #status = :published, publishedAt = :now, updatedAt = :now${commit.add ? ` ADD${commit.add.slice(1)}` : ''}`,
+          UpdateExpression: `SET #status = :published, publishedAt = :now, updatedAt = :now, gsi2pk = :fpk, gsi2sk = :fsk${commit.add ? ` ADD${commit.add.slice(1)}` : ''}`,
           ConditionExpression: `#status = :draft AND microtaskCount = :count${commit.condition}`,
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':published': 'published', ':draft': 'draft', ':now': now, ':count': project.microtaskCount, ...commit.values },
+          ExpressionAttributeValues: {
+            ':published': 'published',
+            ':draft': 'draft',
+            ':now': now,
+            ':count': project.microtaskCount,
+            ':fpk': Keys.publishedProject(project.priority ?? 0, now, project.projectId).gsi2pk,
+            ':fsk': Keys.publishedProject(project.priority ?? 0, now, project.projectId).gsi2sk,
+            ...commit.values,
+          },
         },
       },
       ...this.ledger.transactItems(escrow),
@@ -343,6 +379,11 @@ export class DynamoMarketplaceStore {
     }
   }
 
+  /** One page of published projects, highest priority first, then oldest publication. */
+  async listPublishedProjects(limit: number, cursor?: string): Promise<Page<Project>> {
+    return this.page<Project>(1, Keys.publishedProject(0, '', '').gsi2pk, limit, cursor);
+  }
+
   async listMicrotasks(projectId: string, limit: number, cursor?: string): Promise<Page<Microtask>> {
     return this.page<Microtask>(1, Keys.microtaskByProject(projectId, '').gsi2pk, limit, cursor);
   }
@@ -358,29 +399,44 @@ export class DynamoMarketplaceStore {
   /**
    * Claims one open slot of the project for the worker, or returns undefined when none is left
    * that this worker has not done. Bounded work: at most OPEN_INDEX_SHARDS small queries and a few
-   * transactions, whatever the project's size.
+   * transactions, whatever the project's size. With `limits`, the same transaction counts the claim
+   * against the worker's cap on the project and its quota segment, each under a condition, so
+   * concurrent claims can never take more than either allows.
    */
-  async claimNext(project: Project, workerId: string, build: (m: Microtask) => Assignment): Promise<{ assignment?: Assignment; microtask?: Microtask; conflicts: number }> {
+  async claimNext(
+    project: Project,
+    workerId: string,
+    build: (m: Microtask) => Assignment,
+    limits: ClaimLimits = {},
+  ): Promise<{ assignment?: Assignment; microtask?: Microtask; conflicts: number; filledSegments: string[] }> {
     let conflicts = 0;
+    const filled = new Set<string>();
     for (const shard of shuffled([...Array(OPEN_INDEX_SHARDS).keys()])) {
       for (const candidate of shuffled(await this.openCandidates(project.projectId, shard, CANDIDATES_PER_SHARD))) {
+        const segment = limits.segmentOf?.(candidate);
+        if (segment === null || (segment && filled.has(segment.key))) continue; // not in any quota, or its quota is full
         let m: Microtask | undefined = candidate;
         for (let attempt = 0; m && m.openSlots > 0 && m.status === 'open' && attempt < 3; attempt++) {
-          const assignment = build(m);
+          const assignment: Assignment = { ...build(m), ...(segment ? { quotaSegment: segment.key } : {}), ...(limits.perWorkerCap ? { capped: true } : {}) };
           try {
-            await this.claimSlot(project, m, assignment);
-            return { assignment, microtask: m, conflicts };
+            await this.claimSlot(project, m, assignment, { segment, perWorkerCap: limits.perWorkerCap });
+            return { assignment, microtask: m, conflicts, filledSegments: [...filled] };
           } catch (e) {
             if (!(e instanceof ConditionsFailed)) throw e;
             conflicts++;
             if (e.failed.includes(3)) throw conflict('project_not_open', 'The project is not accepting work right now');
+            if (e.failed.includes(CAP_ITEM)) throw forbidden('assignment_cap_reached', `You have claimed the most assignments one worker may take in this project (${limits.perWorkerCap})`, { maxAssignmentsPerWorker: limits.perWorkerCap });
+            if (e.failed.includes(QUOTA_ITEM) && segment) {
+              filled.add(segment.key);
+              break;
+            }
             if (e.failed.includes(1)) break; // this worker already has this microtask
             m = await this.getMicrotask(m.microtaskId, true); // another worker took the slot first: look again
           }
         }
       }
     }
-    return { conflicts };
+    return { conflicts, filledSegments: [...filled] };
   }
 
   /**
@@ -409,9 +465,34 @@ export class DynamoMarketplaceStore {
     return [...after, ...before].map((i) => strip<Microtask>(i)!);
   }
 
-  private async claimSlot(project: Project, m: Microtask, a: Assignment): Promise<void> {
+  private async claimSlot(project: Project, m: Microtask, a: Assignment, limits: { segment?: { key: string; limit: number }; perWorkerCap?: number }): Promise<void> {
     const next = m.openSlots - 1;
-    await transactWrite(this.client, [
+    const { segment, perWorkerCap } = limits;
+    const cap: TransactItem | undefined = perWorkerCap
+      ? {
+          Update: {
+            TableName: this.table,
+            Key: Keys.workerProjectClaims(a.workerId, project.projectId),
+            UpdateExpression: 'ADD claims :one SET #type = :type',
+            ConditionExpression: 'attribute_not_exists(claims) OR claims < :cap',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':one': 1, ':cap': perWorkerCap, ':type': 'WorkerProjectClaims' },
+          },
+        }
+      : undefined;
+    const quota: TransactItem | undefined = segment
+      ? {
+          Update: {
+            TableName: this.table,
+            Key: Keys.quotaCounter(project.projectId, segment.key),
+            UpdateExpression: 'ADD filled :one SET #limit = :limit, #type = :type',
+            ConditionExpression: 'attribute_not_exists(filled) OR filled < :limit',
+            ExpressionAttributeNames: { '#type': 'type', '#limit': 'limit' },
+            ExpressionAttributeValues: { ':one': 1, ':limit': segment.limit, ':type': 'QuotaCounter' },
+          },
+        }
+      : undefined;
+    const items: TransactItem[] = [
       {
         Update: {
           TableName: this.table,
@@ -434,6 +515,8 @@ export class DynamoMarketplaceStore {
             projectId: m.projectId,
             workerId: a.workerId,
             leaseExpiresAt: a.leaseExpiresAt,
+            ...(a.quotaSegment ? { quotaSegment: a.quotaSegment } : {}),
+            ...(perWorkerCap ? { capped: true } : {}),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
@@ -460,7 +543,15 @@ export class DynamoMarketplaceStore {
           ExpressionAttributeValues: { ':published': 'published' },
         },
       },
-    ]);
+    ];
+    const capAt = cap ? items.push(cap) - 1 : -1;
+    const quotaAt = quota ? items.push(quota) - 1 : -1;
+    try {
+      await transactWrite(this.client, items);
+    } catch (e) {
+      if (!(e instanceof ConditionsFailed)) throw e;
+      throw new ConditionsFailed(e.failed.map((i) => (i === capAt ? CAP_ITEM : i === quotaAt ? QUOTA_ITEM : i)), e.reasons);
+    }
   }
 
   // ---------------------------------------------------------------- assignments
@@ -504,6 +595,24 @@ export class DynamoMarketplaceStore {
       ]);
     } catch (e) {
       if (e instanceof ConditionsFailed) throw conflict('assignment_not_open', 'The assignment can no longer be submitted (already submitted, or the lease expired)');
+      throw e;
+    }
+  }
+
+  /** Erasure: the network details recorded with a submission go; the answer and its decision stay. */
+  async scrubSubmissionContext(assignmentId: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: Keys.assignment(assignmentId),
+          UpdateExpression: 'REMOVE submissionContext.sourceIp, submissionContext.userAgent',
+          ConditionExpression: 'attribute_exists(submissionContext)',
+        }),
+      );
+      return true;
+    } catch (e) {
+      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
       throw e;
     }
   }
@@ -560,6 +669,35 @@ export class DynamoMarketplaceStore {
                   ExpressionAttributeValues: { ':one': 1, ':earned': stats.rewardMinor, ':ms': stats.activeMs, ':w': stats.workerId, ':c': stats.currency, ':type': 'WorkerStats' },
                 },
               },
+              // Reputation per task type, and the event the worker sees as what changed it.
+              ...(stats.taskType
+                ? [
+                    {
+                      Update: {
+                        TableName: this.table,
+                        Key: Keys.workerTaskTypeStats(stats.workerId, stats.taskType),
+                        UpdateExpression: `ADD ${stats.approved ? 'approvedCount' : 'rejectedCount'} :one SET taskType = :t, #type = :type`,
+                        ExpressionAttributeNames: { '#type': 'type' },
+                        ExpressionAttributeValues: { ':one': 1, ':t': stats.taskType, ':type': 'WorkerTaskTypeStats' },
+                      },
+                    },
+                  ]
+                : []),
+              {
+                Put: {
+                  TableName: this.table,
+                  Item: {
+                    ...Keys.reputationEvent(stats.workerId, decision.decidedAt, assignmentId),
+                    type: 'ReputationEvent',
+                    assignmentId,
+                    ...(stats.projectId ? { projectId: stats.projectId } : {}),
+                    ...(stats.taskType ? { taskType: stats.taskType } : {}),
+                    outcome: decision.outcome,
+                    rule: decision.rule,
+                    decidedAt: decision.decidedAt,
+                  },
+                },
+              },
             ]
           : []),
       ]);
@@ -573,7 +711,7 @@ export class DynamoMarketplaceStore {
   }
 
   /** Claims whose lease ended before `now`, from one shard of the lease index, oldest first. */
-  async expiredLeases(shard: number, now: string, limit: number): Promise<{ assignmentId: string; microtaskId: string; projectId: string; workerId: string }[]> {
+  async expiredLeases(shard: number, now: string, limit: number): Promise<Lease[]> {
     const r = await this.client.send(
       new QueryCommand({
         TableName: this.table,
@@ -583,7 +721,14 @@ export class DynamoMarketplaceStore {
         Limit: limit,
       }),
     );
-    return (r.Items ?? []).map((i) => ({ assignmentId: i.assignmentId, microtaskId: i.microtaskId, projectId: i.projectId, workerId: i.workerId }));
+    return (r.Items ?? []).map((i) => ({
+      assignmentId: i.assignmentId,
+      microtaskId: i.microtaskId,
+      projectId: i.projectId,
+      workerId: i.workerId,
+      ...(i.quotaSegment ? { quotaSegment: i.quotaSegment } : {}),
+      ...(i.capped ? { capped: true } : {}),
+    }));
   }
 
   /**
@@ -592,7 +737,7 @@ export class DynamoMarketplaceStore {
    * False when the assignment was submitted or ended meanwhile.
    */
   async endClaim(
-    lease: { assignmentId: string; microtaskId: string; projectId: string; workerId: string },
+    lease: Lease,
     end: { status: 'expired' | 'returned'; now: string },
     slot: { reopen: true } | { reopen: false; escrowBack: LedgerEntry },
   ): Promise<boolean> {
@@ -650,6 +795,9 @@ export class DynamoMarketplaceStore {
               },
             ]
           : this.ledger.transactItems(slot.escrowBack)),
+        // The claim no longer counts against its quota segment nor the worker's cap.
+        ...(lease.quotaSegment ? [{ Update: { TableName: this.table, Key: Keys.quotaCounter(lease.projectId, lease.quotaSegment), UpdateExpression: 'ADD filled :minus', ExpressionAttributeValues: { ':minus': -1 } } }] : []),
+        ...(lease.capped ? [{ Update: { TableName: this.table, Key: Keys.workerProjectClaims(lease.workerId, lease.projectId), UpdateExpression: 'ADD claims :minus', ExpressionAttributeValues: { ':minus': -1 } } }] : []),
       ]);
       return true;
     } catch (e) {

@@ -1,3 +1,5 @@
+import { MAX_PRIORITY } from '../../domain/marketplace/project';
+
 /**
  * The DynamoDB key design, shared by the CDK stack, the local provisioner and the repositories.
  * One table holds every entity (single-table design, see docs/adr/0002-single-table-design.md);
@@ -58,6 +60,33 @@ export const Keys = {
 
   /** The worker's payout details: masked form and verification in clear, the details themselves sealed. */
   payoutMethod: (workerId: string) => ({ pk: `WORKER#${workerId}`, sk: 'PAYOUT_METHOD' }),
+  // Workers: everything about one worker lives under `WORKER#<id>`, so an export reads one partition.
+  workerProfile: (workerId: string) => ({ pk: `WORKER#${workerId}`, sk: 'PROFILE' }),
+  workerPartition: (workerId: string) => ({ pk: `WORKER#${workerId}` }),
+  qualificationType: (typeId: string) => ({ pk: `QUALTYPE#${typeId}`, sk: 'QUALTYPE' }),
+  /** An owner's (organisation or `platform`) qualification types, newest first. */
+  qualificationTypeByOwner: (ownerId: string, createdAt: string, typeId: string) => ({ gsi1pk: `OWNER#${ownerId}#QUALTYPES`, gsi1sk: `${createdAt}#${typeId}` }),
+  /** A worker's score on a type: read by key at claim time, one item per required type. */
+  qualification: (workerId: string, typeId: string) => ({ pk: `WORKER#${workerId}`, sk: `QUAL#${typeId}` }),
+  /** Attempts used, the open attempt and the retake time: its conditional update enforces cooldown and max attempts. */
+  attemptState: (workerId: string, typeId: string) => ({ pk: `WORKER#${workerId}`, sk: `ATTEMPTS#${typeId}` }),
+  attempt: (workerId: string, typeId: string, attemptId: string) => ({ pk: `WORKER#${workerId}`, sk: `ATTEMPT#${typeId}#${attemptId}` }),
+  platformStanding: (workerId: string) => ({ pk: `WORKER#${workerId}`, sk: 'STANDING#PLATFORM' }),
+  clientBlock: (workerId: string, orgId: string) => ({ pk: `WORKER#${workerId}`, sk: `STANDING#ORG#${orgId}` }),
+  /** Sparse: only while an appeal waits for an admin. */
+  pendingAppeal: (filedAt: string, workerId: string) => ({ gsi1pk: 'APPEALS#PENDING', gsi1sk: `${filedAt}#${workerId}` }),
+  projectExclusion: (workerId: string, projectId: string) => ({ pk: `WORKER#${workerId}`, sk: `EXCLUDED#${projectId}` }),
+  /** How many claims a worker made on a project, for the per-worker cap (counted in the claim transaction). */
+  workerProjectClaims: (workerId: string, projectId: string) => ({ pk: `WORKER#${workerId}`, sk: `CLAIMS#${projectId}` }),
+  /** Claims taken per segment value of a project's quota (counted in the claim transaction). */
+  quotaCounter: (projectId: string, segment: string) => ({ pk: `PROJECT#${projectId}`, sk: `QUOTA#${segment}` }),
+  /** Decision counts per task type, beside the per-currency stats. */
+  workerTaskTypeStats: (workerId: string, taskType: string) => ({ pk: `WORKER#${workerId}`, sk: `TYPESTATS#${taskType}` }),
+  /** One review decision that moved the worker's reputation. */
+  reputationEvent: (workerId: string, decidedAt: string, assignmentId: string) => ({ pk: `WORKER#${workerId}`, sk: `REPEVENT#${decidedAt}#${assignmentId}` }),
+  /** Sparse index of published projects for the task feed: higher priority first, then oldest publication. */
+  publishedProject: (priority: number, publishedAt: string, projectId: string) => ({ gsi2pk: 'FEED', gsi2sk: `${String(MAX_PRIORITY - priority).padStart(3, '0')}#${publishedAt}#${projectId}` }),
+
   payoutRun: (runId: string) => ({ pk: `PAYOUTRUN#${runId}`, sk: 'RUN' }),
   payout: (runId: string, workerId: string) => ({ pk: `PAYOUTRUN#${runId}`, sk: `PAYOUT#${workerId}` }),
   payoutByWorker: (workerId: string, createdAt: string, runId: string) => ({ gsi1pk: `WORKER#${workerId}#PAYOUTS`, gsi1sk: `${createdAt}#${runId}` }),

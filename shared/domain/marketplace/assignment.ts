@@ -30,6 +30,10 @@ export interface Assignment {
   /** External tasks: the SHA-256 of the completion token handed to the worker at claim time (never the token). */
   completionTokenHash?: string;
   decision?: ReviewDecision;
+  /** The quota segment this claim counts against, until it is returned or expires. */
+  quotaSegment?: string;
+  /** Whether this claim counts against the project's per-worker cap. */
+  capped?: boolean;
 }
 
 export function assertOwnedBy(a: Assignment, workerId: string): void {

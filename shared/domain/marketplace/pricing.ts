@@ -1,5 +1,6 @@
 import { conflict, validationError } from '../errors';
 import { feeOn } from '../money';
+import { TIERS, type Tier } from '../workers/reputation';
 
 /**
  * What one answer may cost and what it does cost. Escrow is reserved for the most an answer can
@@ -16,11 +17,12 @@ export interface BonusRules {
   speed?: { maxSeconds: number; amountMinor: number };
 }
 
-export const PAY_TIERS = ['standard', 'silver', 'gold'] as const;
-export type PayTier = (typeof PAY_TIERS)[number];
+/** Tiered pay follows the reputation tiers; bronze (every newcomer) earns the base reward. */
+export const PAY_TIERS = TIERS;
+export type PayTier = Tier;
 
-/** Reward multipliers in basis points per tier (10 000 = ×1); standard is always ×1. */
-export type TierPay = Partial<Record<Exclude<PayTier, 'standard'>, number>>;
+/** Reward multipliers in basis points per tier (10 000 = ×1); bronze is always ×1. */
+export type TierPay = Partial<Record<Exclude<PayTier, 'bronze'>, number>>;
 
 export interface Pricing {
   rewardMinor: number;
@@ -30,7 +32,7 @@ export interface Pricing {
 }
 
 export function tierMultiplierBp(pricing: Pick<Pricing, 'tierPay'>, tier: PayTier): number {
-  return tier === 'standard' ? 10_000 : (pricing.tierPay?.[tier] ?? 10_000);
+  return tier === 'bronze' ? 10_000 : (pricing.tierPay?.[tier] ?? 10_000);
 }
 
 /** A reward times a tier multiplier, rounded down: a worker is never promised a fraction of a cent. */

@@ -2,8 +2,14 @@ import { conflict, validationError } from '../errors';
 import type { Currency } from '../money';
 import { assertSpecIsConsistent, type AnswerSpec } from './answer-spec';
 import { assertPricing, maxCostPerAssignment, type BonusRules, type Pricing, type TierPay } from './pricing';
+import type { ProjectRequirements } from '../workers/requirements';
+import type { SegmentQuota } from '../workers/quotas';
+import type { Tier } from '../workers/reputation';
 
 export const PROJECT_STATUSES = ['draft', 'published', 'paused', 'completed', 'cancelled', 'expired'] as const;
+/** Project priorities run 0..MAX_PRIORITY; the feed index sorts on their complement. */
+export const MAX_PRIORITY = 100;
+
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 
 export interface Project {
@@ -37,13 +43,22 @@ export interface Project {
   createdAt: string;
   updatedAt: string;
   publishedAt?: string;
+  /** 0..100: higher comes first in workers' task feeds. */
+  priority: number;
+  /** Who may claim; enforced at claim time and when listing the feed. */
+  requirements?: ProjectRequirements;
+  /** Higher tiers get the project to themselves for a window after publishing. */
+  earlyAccess?: { minTier: Exclude<Tier, 'bronze'>; windowSeconds: number };
+  /** The most assignments one worker may claim in this project. */
+  maxAssignmentsPerWorker?: number;
+  quota?: SegmentQuota;
 }
 
 export type NewProject = Pick<
   Project,
   'title' | 'description' | 'instructions' | 'answerSpec' | 'rewardMinor' | 'currency' | 'redundancy' | 'assignmentDurationSeconds'
 > &
-  Partial<Pick<Project, 'bonusRules' | 'tierPay' | 'budgetCapMinor' | 'deadline'>>;
+  Partial<Pick<Project, 'bonusRules' | 'tierPay' | 'budgetCapMinor' | 'deadline' | 'priority' | 'requirements' | 'earlyAccess' | 'maxAssignmentsPerWorker' | 'quota'>>;
 
 export function createProject(input: NewProject, ids: { projectId: string; orgId: string; now: string; feeBasisPoints: number }): Project {
   assertSpecIsConsistent(input.answerSpec);
@@ -51,6 +66,7 @@ export function createProject(input: NewProject, ids: { projectId: string; orgId
   if (input.deadline !== undefined) assertDeadline(input.deadline, ids.now);
   return {
     ...input,
+    priority: input.priority ?? 0,
     projectId: ids.projectId,
     orgId: ids.orgId,
     feeBasisPoints: ids.feeBasisPoints,

@@ -59,6 +59,9 @@ export interface WorkerOutcome {
   approved: boolean;
   rewardMinor: number;
   activeMs: number;
+  /** The project's task type (its answer spec's type), for reputation per task type. */
+  taskType?: string;
+  projectId?: string;
 }
 
 export interface WorkerStats {

@@ -31,9 +31,9 @@ describe('settling an approved answer', () => {
   });
 
   it('pays no accuracy bonus without consensus or below the threshold, and no speed bonus when slow', () => {
-    expect(settleApproved(rich, { tier: 'standard', agreement: null, secondsToSubmit: 61 }).bonuses).toEqual([]);
-    expect(settleApproved(rich, { tier: 'standard', agreement: 0.67, secondsToSubmit: 61 }).bonuses).toEqual([]);
-    expect(settleApproved(rich, { tier: 'standard', agreement: 0.8, secondsToSubmit: 60 }).bonuses.map((b) => b.rule)).toEqual(['accuracy', 'speed']);
+    expect(settleApproved(rich, { tier: 'bronze', agreement: null, secondsToSubmit: 61 }).bonuses).toEqual([]);
+    expect(settleApproved(rich, { tier: 'bronze', agreement: 0.67, secondsToSubmit: 61 }).bonuses).toEqual([]);
+    expect(settleApproved(rich, { tier: 'bronze', agreement: 0.8, secondsToSubmit: 60 }).bonuses.map((b) => b.rule)).toEqual(['accuracy', 'speed']);
   });
 
   it('never spends more than the slot reserved, whatever the prices, tier and facts', () => {
@@ -69,10 +69,10 @@ describe('settling an approved answer', () => {
 });
 
 describe('tiers, budget and deadlines', () => {
-  it('rounds a tiered reward down and pays standard workers the base reward', () => {
+  it('rounds a tiered reward down and pays bronze workers the base reward', () => {
     expect(tieredReward({ rewardMinor: 99, tierPay: { gold: 12_500 } }, 'gold')).toBe(123);
     expect(tieredReward({ rewardMinor: 99, tierPay: { gold: 12_500 } }, 'silver')).toBe(99);
-    expect(tieredReward({ rewardMinor: 99, tierPay: { gold: 12_500 } }, 'standard')).toBe(99);
+    expect(tieredReward({ rewardMinor: 99, tierPay: { gold: 12_500 } }, 'bronze')).toBe(99);
   });
 
   it('refuses multipliers below ×1 and a gold tier paying less than silver', () => {

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../../../shared/domain/errors';
+import { assertAssessmentConsistent, assertCanStartAttempt, assertWithinTimeLimit, grade, gradedView, publicTypeView, type Assessment } from '../../../../shared/domain/workers/qualifications';
+
+const assessment = (over: Partial<Assessment> = {}): Assessment => ({
+  questions: ['q1', 'q2', 'q3', 'q4'].map((id) => ({ questionId: id, text: `Question ${id}`, options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] })),
+  answerKey: { q1: 'a', q2: 'b', q3: 'a', q4: 'b' },
+  passingScore: 75,
+  timeLimitSeconds: 600,
+  retakeCooldownSeconds: 3600,
+  maxAttempts: 2,
+  revealWrongAnswers: true,
+  ...over,
+});
+
+const code = (f: () => void) => {
+  try {
+    f();
+    return 'ok';
+  } catch (e) {
+    return e instanceof DomainError ? e.code : String(e);
+  }
+};
+
+const NOW = '2026-03-01T12:00:00.000Z';
+
+describe('assessments', () => {
+  it('grades against the key and passes at the passing score', () => {
+    expect(grade(assessment(), { q1: 'a', q2: 'b', q3: 'a', q4: 'a' })).toMatchObject({ score: 75, passed: true, wrongQuestionIds: ['q4'] });
+    expect(grade(assessment(), { q1: 'a', q2: 'b' })).toMatchObject({ score: 50, passed: false, wrongQuestionIds: ['q3', 'q4'] });
+    expect(code(() => grade(assessment(), { nope: 'a' }))).toBe('validation_failed');
+  });
+
+  it('never shows the key; shows wrong questions only when the type allows', () => {
+    const a = assessment({ revealWrongAnswers: false });
+    const view = publicTypeView({ qualificationTypeId: 'qt_x', ownerId: 'o', name: 'n', description: '', assessment: a, createdAt: NOW });
+    expect(JSON.stringify(view)).not.toContain('answerKey');
+    expect(view).not.toHaveProperty('ownerId');
+    const attempt = { attemptId: 'att', workerId: 'w', qualificationTypeId: 'qt_x', startedAt: NOW, deadline: NOW, score: 50, passed: false, wrongQuestionIds: ['q3'] };
+    expect(gradedView(attempt, a)).not.toHaveProperty('wrongQuestionIds');
+    expect(gradedView(attempt, assessment())).toHaveProperty('wrongQuestionIds', ['q3']);
+  });
+
+  it('refuses a key that does not match the questions', () => {
+    expect(code(() => assertAssessmentConsistent(assessment({ answerKey: { q1: 'a', q2: 'b', q3: 'a' } })))).toBe('validation_failed');
+    expect(code(() => assertAssessmentConsistent(assessment({ answerKey: { q1: 'a', q2: 'b', q3: 'a', q4: 'z' } })))).toBe('validation_failed');
+    expect(code(() => assertAssessmentConsistent(assessment()))).toBe('ok');
+  });
+
+  it('enforces cooldown, max attempts and one open attempt', () => {
+    const a = assessment();
+    expect(code(() => assertCanStartAttempt(undefined, a, NOW))).toBe('ok');
+    expect(code(() => assertCanStartAttempt({ attemptsUsed: 1, retakeAfter: '2026-03-01T12:00:01.000Z' }, a, NOW))).toBe('retake_cooldown');
+    expect(code(() => assertCanStartAttempt({ attemptsUsed: 1, retakeAfter: NOW }, a, NOW))).toBe('ok');
+    expect(code(() => assertCanStartAttempt({ attemptsUsed: 2, retakeAfter: '2026-01-01T00:00:00.000Z' }, a, NOW))).toBe('max_attempts_reached');
+    expect(code(() => assertCanStartAttempt({ attemptsUsed: 1, openAttemptId: 'att', openDeadline: '2026-03-01T12:05:00.000Z' }, a, NOW))).toBe('attempt_in_progress');
+  });
+
+  it('refuses a submission after the time limit, and a second submission', () => {
+    const attempt = { attemptId: 'att', workerId: 'w', qualificationTypeId: 'qt_x', startedAt: NOW, deadline: '2026-03-01T12:10:00.000Z' };
+    expect(code(() => assertWithinTimeLimit(attempt, '2026-03-01T12:10:04.000Z'))).toBe('ok');
+    expect(code(() => assertWithinTimeLimit(attempt, '2026-03-01T12:11:00.000Z'))).toBe('attempt_time_limit_exceeded');
+    expect(code(() => assertWithinTimeLimit({ ...attempt, submittedAt: NOW }, NOW))).toBe('attempt_already_submitted');
+  });
+});
