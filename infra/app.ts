@@ -43,6 +43,8 @@ export function createTessera(app: App): { stateful: StatefulStack; stateless: S
     idempotencyTable: stateful.idempotencyTable,
     mediaBucket: stateful.mediaBucket,
     submissionQueue: stateful.submissionQueue,
+    importQueue: stateful.importQueue,
+    exportQueue: stateful.exportQueue,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
   });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { IMPORT_FORMATS } from '../domain/bulk/import-rows';
+import { EXPORT_FORMATS } from '../domain/bulk/jobs';
 import { CURRENCIES } from '../domain/money';
 
 /**
@@ -12,6 +14,8 @@ export const ProjectId = id('prj');
 export const MicrotaskId = id('mt');
 export const AssignmentId = id('asg');
 export const PayoutRunId = id('run');
+export const ImportId = id('imp');
+export const ExportId = id('exp');
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -49,10 +53,13 @@ export const MicrotaskInput = z.record(z.string().max(100), z.unknown()).refine(
   message: 'a microtask input is at most 16 kB of JSON',
 });
 
+/** One microtask to add: an entry of POST /microtasks and a row of a bulk import alike. */
+export const MicrotaskEntry = z.strictObject({ input: MicrotaskInput });
+
 export const AddMicrotasksBody = z
   .strictObject({
     microtasks: z
-      .array(z.strictObject({ input: MicrotaskInput }))
+      .array(MicrotaskEntry)
       .min(1)
       .max(500)
       .describe('Up to 500 microtasks per request; larger batches use the bulk import job.'),
@@ -126,3 +133,17 @@ export const BulkBonusBody = z
       .max(100),
   })
   .meta({ id: 'BulkBonus' });
+
+export const CreateImportBody = z
+  .strictObject({
+    format: z
+      .enum(IMPORT_FORMATS)
+      .describe('csv: a header row, one microtask per row, each column an input field (a.b nests). jsonl: one {"input": {...}} per line.'),
+  })
+  .meta({ id: 'CreateImport' });
+
+export const CreateExportBody = z
+  .strictObject({
+    format: z.enum(EXPORT_FORMATS).default('jsonl').describe('jsonl: one microtask per line as the results route shows it; csv: nested values as JSON cells.'),
+  })
+  .meta({ id: 'CreateExport' });

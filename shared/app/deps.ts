@@ -1,10 +1,12 @@
 import { clients } from '../adapters/aws-clients';
+import { DynamoBulkJobStore } from '../adapters/dynamodb/bulk-job-store';
 import { DynamoBillingStore } from '../adapters/dynamodb/billing-store';
 import { DynamoLedger } from '../adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../adapters/dynamodb/marketplace-store';
 import { DynamoPayoutStore } from '../adapters/dynamodb/payout-store';
 import { newId } from '../adapters/ids';
-import { SubmissionQueue, Workflow } from '../adapters/messaging';
+import { JobQueue, SubmissionQueue, Workflow } from '../adapters/messaging';
+import { JobFiles } from '../adapters/s3/job-files';
 import { sandboxPayments, sandboxPayouts } from '../adapters/sandbox-providers';
 import { config } from '../config';
 import type { PaymentProvider, PayoutProvider } from '../domain/payouts/payouts';
@@ -18,6 +20,10 @@ export interface Deps {
   ledger: DynamoLedger;
   payouts: DynamoPayoutStore;
   billing: DynamoBillingStore;
+  jobs: DynamoBulkJobStore;
+  jobFiles: () => JobFiles;
+  importQueue: () => JobQueue;
+  exportQueue: () => JobQueue;
   submissions: () => SubmissionQueue;
   reviewWorkflow: () => Workflow;
   payoutWorkflow: () => Workflow;
@@ -39,11 +45,18 @@ export function getDeps(): Deps {
   let review: Workflow | undefined;
   let payout: Workflow | undefined;
   let closure: Workflow | undefined;
+  let files: JobFiles | undefined;
+  let imports: JobQueue | undefined;
+  let exports: JobQueue | undefined;
   deps = {
     ledger,
     marketplace: new DynamoMarketplaceStore(clients.dynamo(), table, ledger),
     payouts: new DynamoPayoutStore(clients.dynamo(), table, ledger),
     billing: new DynamoBillingStore(clients.dynamo(), table, ledger),
+    jobs: new DynamoBulkJobStore(clients.dynamo(), table),
+    jobFiles: () => (files ??= new JobFiles(clients.s3(), config.mediaBucket())),
+    importQueue: () => (imports ??= new JobQueue(clients.sqs(), config.importQueueUrl())),
+    exportQueue: () => (exports ??= new JobQueue(clients.sqs(), config.exportQueueUrl())),
     submissions: () => (queue ??= new SubmissionQueue(clients.sqs(), config.submissionQueueUrl())),
     reviewWorkflow: () => (review ??= new Workflow(clients.sfn(), config.reviewStateMachineArn())),
     payoutWorkflow: () => (payout ??= new Workflow(clients.sfn(), config.payoutStateMachineArn())),

@@ -1,10 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoBulkJobStore } from '../../shared/adapters/dynamodb/bulk-job-store';
 import { DynamoBillingStore } from '../../shared/adapters/dynamodb/billing-store';
 import { DynamoLedger } from '../../shared/adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../../shared/adapters/dynamodb/marketplace-store';
 import { DynamoPayoutStore } from '../../shared/adapters/dynamodb/payout-store';
 import { newId } from '../../shared/adapters/ids';
-import type { SubmissionQueue, Workflow } from '../../shared/adapters/messaging';
+import type { JobQueue, SubmissionQueue, Workflow } from '../../shared/adapters/messaging';
+import type { JobFiles } from '../../shared/adapters/s3/job-files';
 import type { Deps } from '../../shared/app/deps';
 
 const unused = () => {
@@ -19,6 +21,10 @@ export function makeDeps(client: DynamoDBDocumentClient, tableName: string, over
     marketplace: new DynamoMarketplaceStore(client, tableName, ledger),
     payouts: new DynamoPayoutStore(client, tableName, ledger),
     billing: new DynamoBillingStore(client, tableName, ledger),
+    jobs: new DynamoBulkJobStore(client, tableName),
+    jobFiles: unused as () => JobFiles,
+    importQueue: unused as () => JobQueue,
+    exportQueue: unused as () => JobQueue,
     submissions: () => ({ announce: async () => undefined }) as unknown as SubmissionQueue,
     reviewWorkflow: unused as () => Workflow,
     payoutWorkflow: unused as () => Workflow,
