@@ -51,7 +51,7 @@ const encoder = new TextEncoder();
  * nearly up waits in a carry object for the next message.
  */
 export async function runExportUseCase(deps: Deps, exportId: string, runner: string, remainingMs: () => number): Promise<{ outcome: 'not_mine' | 'continued' | ExportJob['status']; pages: number }> {
-  let job = await deps.jobs.acquire('export', exportId, runner, Date.now(), remainingMs());
+  let job = await deps.jobs.acquire('export', exportId, runner, Date.parse(deps.now()), remainingMs());
   if (!job) return { outcome: 'not_mine', pages: 0 };
   const files = deps.jobFiles();
   const commit = async (changes: Partial<ExportJob>, release: boolean) => {

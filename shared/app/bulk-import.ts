@@ -224,7 +224,7 @@ async function report(deps: Deps, job: ImportJob, firstRow: number, issues: RowI
  * hands over to the next message. `remainingMs` is the invocation's remaining time.
  */
 export async function runImportUseCase(deps: Deps, importId: string, runner: string, remainingMs: () => number): Promise<{ outcome: 'not_mine' | 'continued' | ImportJob['status']; steps: number }> {
-  let job = await deps.jobs.acquire('import', importId, runner, Date.now(), remainingMs());
+  let job = await deps.jobs.acquire('import', importId, runner, Date.parse(deps.now()), remainingMs());
   if (!job) return { outcome: 'not_mine', steps: 0 };
   let project = await deps.marketplace.getProject(job.projectId, true);
   let steps = 0;
