@@ -194,10 +194,8 @@ export class TesseraFunction extends Construct implements IGrantable {
     this.addEnvironment(ENV.mediaBucket, bucket.bucketName);
     const actions = [...(access !== 'write' ? ['s3:GetObject'] : []), ...(access !== 'read' ? ['s3:PutObject', 's3:AbortMultipartUpload'] : [])];
     this.allow(actions, [bucket.arnForObjects(keyPattern)]);
-    const cfnBucket = bucket.node.defaultChild as CfnResource | undefined;
-    const arn = cfnBucket ? `<${Stack.of(cfnBucket).getLogicalId(cfnBucket)}.Arn>` : bucket.bucketArn;
     Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${arn}/${keyPattern}]`,
+      id: `AwsSolutions-IAM5[Resource::${this.nagNameOfArn(bucket)}/${keyPattern}]`,
       reason: 'Object actions on the files of bulk jobs only (one key prefix of the media bucket); the job ids in the keys are created at runtime.',
     });
     return this;
@@ -237,6 +235,18 @@ export class TesseraFunction extends Construct implements IGrantable {
     this.addEnvironment(ENV.platformFeeBasisPoints, String(config.platformFeeBasisPoints));
     this.addEnvironment(ENV.holdPeriodHours, String(config.holdPeriodHours));
     return this;
+  }
+
+  /**
+   * How cdk-nag names a bucket's ARN in a finding: `<LogicalId.Arn>` in the bucket's own stack, the
+   * name of the stack export it is imported through in another (the export CDK creates for the reference anyway).
+   */
+  private nagNameOfArn(bucket: IBucket): string {
+    const cfnBucket = bucket.node.defaultChild as CfnResource | undefined;
+    if (!cfnBucket) return bucket.bucketArn;
+    const producer = Stack.of(cfnBucket);
+    if (producer === Stack.of(this)) return `<${producer.getLogicalId(cfnBucket)}.Arn>`;
+    return (producer.resolve(producer.exportValue(bucket.bucketArn)) as { 'Fn::ImportValue': string })['Fn::ImportValue'];
   }
 
   private allow(actions: string[], resources: string[]): void {
