@@ -237,7 +237,7 @@ describe('least privilege', () => {
       [WORKER_FUNCTIONS.exportRunner]: queueId('ExportQueue'),
     };
     for (const [handler, { id }] of functionsByHandler()) {
-      const { actions, statements } = grantsOf(id);
+      const { statements } = grantsOf(id);
       const sends = statements.filter((s) => [s.Action].flat().includes('sqs:SendMessage')).map((s) => JSON.stringify(s.Resource));
       expect(sends.length, handler).toBe(sendsTo[handler] ? 1 : 0);
       if (sendsTo[handler]) expect(sends[0], handler).toContain(sendsTo[handler]);
