@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { validateRow } from '../../../../shared/app/bulk-import';
 import { csvColumns, csvRowToInput, jsonlLineToInput, type Column } from '../../../../shared/domain/bulk/import-rows';
-import { mergeReport } from '../../../../shared/domain/bulk/jobs';
+import { exportHeader, exportLine, mergeReport } from '../../../../shared/domain/bulk/jobs';
+import { readCsvWindow } from '../../../../shared/domain/bulk/records';
 import type { FileRecord } from '../../../../shared/domain/bulk/records';
 
 const rec = (row: number, cells: string[], malformed?: string): FileRecord => ({ row, start: 0, end: 0, cells, ...(malformed ? { malformed } : {}) });
@@ -88,5 +89,29 @@ describe('error report', () => {
   it('lists at most the limit', () => {
     const issues = Array.from({ length: 10 }, (_, i) => ({ row: i + 2, field: null, message: 'x' }));
     expect(mergeReport('', 2, issues, 4).lines).toBe(4);
+  });
+});
+
+describe('export lines', () => {
+  const m = {
+    microtaskId: 'mt_1',
+    input: { text: 'a, "quoted"\nline' },
+    status: 'completed',
+    result: { label: 'cat', confidence: 0.67, votes: { cat: 2, dog: 1 } },
+    assignments: [{ assignmentId: 'asg_1', workerId: 'w1', status: 'approved', answer: { choice: 'cat' }, decision: { outcome: 'approved' } }],
+  };
+
+  it('writes JSONL as the results route shows a microtask, one per line', () => {
+    const line = exportLine('jsonl', m);
+    expect(line.endsWith('\n')).toBe(true);
+    expect(JSON.parse(line)).toEqual(m);
+  });
+
+  it('writes CSV cells quoted when they hold commas, quotes or line breaks, nested values as JSON, and reads back with the import reader', () => {
+    const text = exportHeader('csv') + exportLine('csv', m) + exportLine('csv', { ...m, microtaskId: 'mt_2', result: null, assignments: [] });
+    const rows = readCsvWindow(new TextEncoder().encode(text), { firstRow: 1, final: true, maxRecords: 10 }).records.map((r) => r.cells);
+    expect(rows[0]).toEqual(['microtaskId', 'status', 'input', 'resultLabel', 'resultConfidence', 'assignments']);
+    expect(rows[1]).toEqual(['mt_1', 'completed', JSON.stringify(m.input), 'cat', '0.67', JSON.stringify(m.assignments)]);
+    expect(rows[2]).toEqual(['mt_2', 'completed', JSON.stringify(m.input), '', '', '[]']);
   });
 });
