@@ -237,6 +237,34 @@ describe('bulk import', () => {
     expect((await deps.marketplace.getProject(projectId, true))!.microtaskCount).toBe(0);
   });
 
+  it('imports JSONL, reporting bad JSON, unknown fields, gold and inputs the API would refuse, each with its line', async () => {
+    const orgId = newId('org');
+    const projectId = await fundedProject(orgId, 0, false);
+    const lines = [
+      '{"input":{"text":"one","tags":["a","b"]}}',
+      '{"input":{"text":"two"}',
+      '',
+      '{"input":{"text":"three"},"gold":"cat"}',
+      `{"input":{"text":"${'x'.repeat(16_001)}"}}`,
+      '{"input":{"nested":{"deep":true}}}\r',
+    ];
+    const created = await createImportUseCase(deps, orgId, projectId, 'jsonl');
+    expect(created.upload.fields['Content-Type']).toBe('application/x-ndjson');
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `jobs/imports/${created.importId}/source`, Body: lines.join('\n') }));
+    await startImportUseCase(deps, orgId, created.importId);
+    await drain();
+    const j = await job(created.importId);
+    expect(j).toMatchObject({ status: 'completed', rowsRead: 5, imported: 2, failed: 3, errorsReported: 3 });
+    const report = (await deps.jobFiles().readText(j.reportKey))!.trim().split('\n').map((l) => JSON.parse(l));
+    expect(report.map((r) => [r.row, r.field])).toEqual([
+      [2, null],
+      [4, 'gold'],
+      [5, 'input'],
+    ]);
+    const inputs = (await deps.marketplace.listMicrotasks(projectId, 10)).items.map((m) => m.input);
+    expect(inputs).toEqual(expect.arrayContaining([{ text: 'one', tags: ['a', 'b'] }, { nested: { deep: true } }]));
+  });
+
   it('refuses to start before the file is uploaded', async () => {
     const orgId = newId('org');
     const projectId = await fundedProject(orgId, 0, false);
