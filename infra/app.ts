@@ -44,6 +44,8 @@ export function createTessera(app: App): { stateful: StatefulStack; stateless: S
     mediaBucket: stateful.mediaBucket,
     mediaBucketArn: stateful.mediaBucketArnImport,
     submissionQueue: stateful.submissionQueue,
+    importQueue: stateful.importQueue,
+    exportQueue: stateful.exportQueue,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
     payoutDetailsKey: stateful.payoutDetailsKey,

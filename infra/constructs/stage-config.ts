@@ -51,6 +51,18 @@ export const SUBMISSION_QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(
   6 * SUBMISSION_CONSUMER.timeout.toSeconds() + SUBMISSION_CONSUMER.maxBatchingWindow.toSeconds(),
 );
 
+/**
+ * The bulk import and export runners: one message (one job) per invocation, which checkpoints and
+ * hands over before this timeout. Their queues' visibility timeout is derived from it as above.
+ */
+export const BULK_JOB_RUNNER = {
+  timeout: Duration.minutes(2),
+  batchSize: 1,
+  memorySize: 1024,
+} as const;
+
+export const BULK_JOB_QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(6 * BULK_JOB_RUNNER.timeout.toSeconds());
+
 const BASE = {
   minPayoutMinor: 1_000,
   platformFeeBasisPoints: 1_000,

@@ -180,6 +180,29 @@ export class TesseraFunction extends Construct implements IGrantable {
     return this;
   }
 
+  /** A bulk job queue, to send to: its URL in `envName`. */
+  bindJobQueueSend(queue: IQueue, envName: typeof ENV.importQueueUrl | typeof ENV.exportQueueUrl): this {
+    this.addEnvironment(envName, queue.queueUrl);
+    queue.grantSendMessages(this);
+    return this;
+  }
+
+  /**
+   * Objects of the media bucket under one key pattern (`jobs/imports/*\/source`): MEDIA_BUCKET_NAME and
+   * `read` GetObject (HeadObject too), `write` PutObject and AbortMultipartUpload (PutObject covers
+   * the multipart calls, and a presigned upload made by this function), or both. No ListBucket.
+   */
+  bindBucketObjects(bucket: IBucket, keyPattern: string, access: 'read' | 'write' | 'readWrite'): this {
+    this.addEnvironment(ENV.mediaBucket, bucket.bucketName);
+    const actions = [...(access !== 'write' ? ['s3:GetObject'] : []), ...(access !== 'read' ? ['s3:PutObject', 's3:AbortMultipartUpload'] : [])];
+    this.allow(actions, [bucket.arnForObjects(keyPattern)]);
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${this.nagNameOfArn(bucket)}/${keyPattern}]`,
+      reason: 'Object actions on the files of bulk jobs only (one key prefix of the media bucket); the job ids in the keys are created at runtime.',
+    });
+    return this;
+  }
+
   /** A workflow to start: its ARN in `envName` (ENV.reviewStateMachineArn or ENV.payoutStateMachineArn). */
   bindStateMachineStart(stateMachine: IStateMachine, envName: typeof ENV.reviewStateMachineArn | typeof ENV.payoutStateMachineArn | typeof ENV.closureStateMachineArn): this {
     this.addEnvironment(envName, stateMachine.stateMachineArn);
@@ -252,6 +275,18 @@ export class TesseraFunction extends Construct implements IGrantable {
     this.addEnvironment(ENV.platformFeeBasisPoints, String(config.platformFeeBasisPoints));
     this.addEnvironment(ENV.holdPeriodHours, String(config.holdPeriodHours));
     return this;
+  }
+
+  /**
+   * How cdk-nag names a bucket's ARN in a finding: `<LogicalId.Arn>` in the bucket's own stack, the
+   * name of the stack export it is imported through in another (the export CDK creates for the reference anyway).
+   */
+  private nagNameOfArn(bucket: IBucket): string {
+    const cfnBucket = bucket.node.defaultChild as CfnResource | undefined;
+    if (!cfnBucket) return bucket.bucketArn;
+    const producer = Stack.of(cfnBucket);
+    if (producer === Stack.of(this)) return `<${producer.getLogicalId(cfnBucket)}.Arn>`;
+    return (producer.resolve(producer.exportValue(bucket.bucketArn)) as { 'Fn::ImportValue': string })['Fn::ImportValue'];
   }
 
   private allow(actions: string[], resources: string[]): void {

@@ -17,7 +17,9 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { GROUPS } from '../../shared/api/routes';
 import { IDEMPOTENCY_TABLE, MAIN_TABLE } from '../../shared/adapters/dynamodb/table-design';
-import { SUBMISSION_QUEUE_VISIBILITY_TIMEOUT, type StageConfig } from '../constructs/stage-config';
+import { JOB_RETENTION_DAYS } from '../../shared/domain/bulk/jobs';
+import { JOB_PREFIX } from '../../shared/adapters/s3/job-keys';
+import { BULK_JOB_QUEUE_VISIBILITY_TIMEOUT, SUBMISSION_QUEUE_VISIBILITY_TIMEOUT, type StageConfig } from '../constructs/stage-config';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: StageConfig;
@@ -37,6 +39,9 @@ export class StatefulStack extends Stack {
   readonly accessLogBucket: Bucket;
   readonly submissionQueue: Queue;
   readonly submissionDlq: Queue;
+  readonly importQueue: Queue;
+  readonly exportQueue: Queue;
+  readonly bulkJobDlq: Queue;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly groups: Record<(typeof GROUPS)[number], UserPoolGroup>;
@@ -124,6 +129,13 @@ export class StatefulStack extends Stack {
         // Rejected uploads are deleted at confirm; their versions go after 30 days, then their delete markers.
         { id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(30) },
         { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+        // Bulk import uploads, error reports and export files live as long as their job records.
+        ...Object.values(JOB_PREFIX).map((prefix) => ({
+          id: `expire-${prefix.replace(/\W+/g, '-').replace(/-$/, '')}`,
+          prefix,
+          expiration: Duration.days(JOB_RETENTION_DAYS),
+          noncurrentVersionExpiration: Duration.days(1),
+        })),
       ],
       removalPolicy: config.removalPolicy,
       autoDeleteObjects: config.autoDeleteObjects,
@@ -144,6 +156,23 @@ export class StatefulStack extends Stack {
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.submissionDlq, maxReceiveCount: 5 },
     });
+
+    // --- SQS: bulk import and export jobs, one message per step of a job; a step failing five times is parked.
+    this.bulkJobDlq = new Queue(this, 'BulkJobDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const jobQueue = (id: string) =>
+      new Queue(this, id, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        visibilityTimeout: BULK_JOB_QUEUE_VISIBILITY_TIMEOUT,
+        retentionPeriod: Duration.days(4),
+        deadLetterQueue: { queue: this.bulkJobDlq, maxReceiveCount: 5 },
+      });
+    this.importQueue = jobQueue('ImportQueue');
+    this.exportQueue = jobQueue('ExportQueue');
 
     // --- Cognito: the crowd signs itself up; a route's groups decide what a token may do.
     this.userPool = new UserPool(this, 'UserPool', {
@@ -211,6 +240,7 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'MediaBucketName', { value: this.mediaBucket.bucketName });
     new CfnOutput(this, 'SubmissionQueueUrl', { value: this.submissionQueue.queueUrl });
     new CfnOutput(this, 'SubmissionDlqUrl', { value: this.submissionDlq.queueUrl });
+    new CfnOutput(this, 'BulkJobDlqUrl', { value: this.bulkJobDlq.queueUrl });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
   }

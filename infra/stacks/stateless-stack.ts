@@ -13,7 +13,8 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { ClosureWorkflow } from '../constructs/closure-workflow';
 import { PayoutWorkflow } from '../constructs/payout-workflow';
 import { ReviewWorkflow } from '../constructs/review-workflow';
-import { SUBMISSION_CONSUMER, type StageConfig } from '../constructs/stage-config';
+import { BULK_JOB_RUNNER, SUBMISSION_CONSUMER, type StageConfig } from '../constructs/stage-config';
+import { JOB_PREFIX } from '../../shared/adapters/s3/job-keys';
 import { TesseraApi } from '../constructs/tessera-api';
 import { TesseraFunction } from '../constructs/tessera-function';
 
@@ -25,6 +26,8 @@ export interface StatelessStackProps extends StackProps {
   /** The media bucket's ARN as an import of a named export (StatefulStack.mediaBucketArnImport). */
   readonly mediaBucketArn: string;
   readonly submissionQueue: IQueue;
+  readonly importQueue: IQueue;
+  readonly exportQueue: IQueue;
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
   readonly payoutDetailsKey: IKey;
@@ -58,7 +61,7 @@ export class StatelessStack extends Stack {
     super(scope, id, props);
     // Imports of the stateful stack's exports: it cannot be deleted, nor a resource this stack uses removed, while this stack uses it.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
-    const { config, table, idempotencyTable, mediaBucket, submissionQueue } = props;
+    const { config, table, idempotencyTable, mediaBucket, submissionQueue, importQueue, exportQueue } = props;
     const functions = new Construct(this, 'Functions');
     // Object grants go through this import so their cdk-nag acknowledgement can name the bucket.
     const mediaObjectsBucket = Bucket.fromBucketAttributes(this, 'MediaBucketImport', { bucketArn: props.mediaBucketArn, bucketName: mediaBucket.bucketName });
@@ -72,12 +75,15 @@ export class StatelessStack extends Stack {
       [WORKER_FUNCTIONS.closeProject]: Duration.seconds(25),
       [WORKER_FUNCTIONS.sweepLeases]: Duration.minutes(2),
       [WORKER_FUNCTIONS.expireProjects]: Duration.minutes(1),
+      [WORKER_FUNCTIONS.importRunner]: BULK_JOB_RUNNER.timeout,
+      [WORKER_FUNCTIONS.exportRunner]: BULK_JOB_RUNNER.timeout,
       // Sums every account: the longest an HTTP API integration may take.
       [ROUTES.getReconciliation.handler]: Duration.seconds(29),
     };
 
+    const memory: Record<string, number> = { [WORKER_FUNCTIONS.importRunner]: BULK_JOB_RUNNER.memorySize, [WORKER_FUNCTIONS.exportRunner]: BULK_JOB_RUNNER.memorySize };
     const make = (handler: string, description: string) =>
-      new TesseraFunction(functions, constructIdFor(handler), { handler, config, description, timeout: timeouts[handler] }).bindSettings(config);
+      new TesseraFunction(functions, constructIdFor(handler), { handler, config, description, timeout: timeouts[handler], memorySize: memory[handler] }).bindSettings(config);
 
     this.routeFunctions = Object.fromEntries(routeList().map((r) => [r.name, make(r.handler, `${r.method} ${r.path}: ${r.summary}`)])) as Record<
       RouteName,
@@ -123,6 +129,18 @@ export class StatelessStack extends Stack {
     for (const fn of [w.reviewLoad, w.reviewFinalize, w.reviewFailed, w.payoutPrepare, w.payoutComplete, w.closeProject, w.sweepLeases, w.expireProjects]) {
       grant(fn, (f) => f.bindTable(table, 'readWrite'));
     }
+    // Bulk jobs: each function reaches only the job files it reads or writes, by key pattern.
+    const importSource = `${JOB_PREFIX.imports}*/source`;
+    const importReport = `${JOB_PREFIX.imports}*/errors.jsonl`;
+    grant(r.createImport, (fn) => writes(fn).bindBucketObjects(mediaBucket, importSource, 'write'));
+    grant(r.startImport, (fn) => writes(fn).bindBucketObjects(mediaBucket, importSource, 'read').bindJobQueueSend(importQueue, ENV.importQueueUrl));
+    grant(r.getImport, (fn) => reads(fn).bindBucketObjects(mediaBucket, importSource, 'write').bindBucketObjects(mediaBucket, importReport, 'read'));
+    grant(w.importRunner, (fn) =>
+      fn.bindTable(table, 'readWrite').bindBucketObjects(mediaBucket, importSource, 'read').bindBucketObjects(mediaBucket, importReport, 'readWrite').bindJobQueueSend(importQueue, ENV.importQueueUrl),
+    );
+    grant(r.createExport, (fn) => writes(fn).bindJobQueueSend(exportQueue, ENV.exportQueueUrl));
+    grant(r.getExport, (fn) => reads(fn).bindBucketObjects(mediaBucket, `${JOB_PREFIX.exports}*/results.*`, 'read'));
+    grant(w.exportRunner, (fn) => fn.bindTable(table, 'readWrite').bindBucketObjects(mediaBucket, `${JOB_PREFIX.exports}*`, 'readWrite').bindJobQueueSend(exportQueue, ENV.exportQueueUrl));
     for (const fn of [...Object.values(r), ...Object.values(w)]) {
       const bind = access.get(fn);
       if (!bind) throw new Error(`No access decided for ${fn.handler}: add it to the grants in stateless-stack.ts`);
@@ -165,6 +183,14 @@ export class StatelessStack extends Stack {
         reportBatchItemFailures: true,
       }),
     );
+
+    // --- Each bulk job queue feeds its runner, one job step per invocation.
+    for (const [fn, queue] of [
+      [w.importRunner, importQueue],
+      [w.exportRunner, exportQueue],
+    ] as const) {
+      fn.function.addEventSource(new SqsEventSource(queue, { batchSize: BULK_JOB_RUNNER.batchSize, reportBatchItemFailures: true }));
+    }
 
     // --- The HTTP API.
     this.api = new TesseraApi(this, 'Api', { config, userPool: props.userPool, userPoolClient: props.userPoolClient, functions: r });

@@ -13,6 +13,18 @@ export class SubmissionQueue {
   }
 }
 
+/** The queue of a bulk job kind: each message asks a runner to go on with one job from its checkpoint. */
+export class JobQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async continueJob(jobId: string): Promise<void> {
+    await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify({ jobId }) }));
+  }
+}
+
 /** Starts a state machine execution whose name makes it idempotent: a second start with the same name is a no-op. */
 export class Workflow {
   constructor(

@@ -40,6 +40,8 @@ const mediaViewers = { groups: ['workers', 'clients', 'reviewers', 'admins'] } a
 const typeParams = z.strictObject({ qualificationTypeId: S.QualificationTypeId });
 const typeWorkerParams = z.strictObject({ qualificationTypeId: S.QualificationTypeId, workerId: S.WorkerId });
 const workerParams = z.strictObject({ workerId: S.WorkerId });
+const importParams = z.strictObject({ importId: S.ImportId });
+const exportParams = z.strictObject({ exportId: S.ExportId });
 
 export const ROUTES = {
   health: { method: 'GET', path: '/health', handler: 'api/health', auth: 'public', summary: 'Liveness and the state of each backing service.' },
@@ -56,6 +58,12 @@ export const ROUTES = {
   bulkBonuses: { method: 'POST', path: '/projects/{projectId}/bonuses', handler: 'api/bulk-bonuses', auth: clients, params: projectParams, body: S.BulkBonusBody, idempotent: true, summary: 'Pay up to 100 bonuses on assignments of the project; an outcome per bonus.' },
   cancelProject: { method: 'POST', path: '/projects/{projectId}/cancel', handler: 'api/cancel-project', auth: clients, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Stop the project; unclaimed slots are released and their escrow returned.' },
   getResults: { method: 'GET', path: '/projects/{projectId}/results', handler: 'api/get-results', auth: clients, params: projectParams, query: S.Pagination, summary: 'Aggregated answer and every assignment, per microtask.' },
+
+  createImport: { method: 'POST', path: '/projects/{projectId}/imports', handler: 'api/create-import', auth: clients, params: projectParams, body: S.CreateImportBody, idempotent: true, summary: 'Create a bulk import (CSV or JSONL) and get a presigned upload for its file.' },
+  startImport: { method: 'POST', path: '/imports/{importId}/start', handler: 'api/start-import', auth: clients, params: importParams, body: S.EmptyBody, idempotent: true, summary: 'Start importing the uploaded file; after a stop for funds, go on from where it stopped.' },
+  getImport: { method: 'GET', path: '/imports/{importId}', handler: 'api/get-import', auth: clients, params: importParams, summary: 'An import with its progress and, when rows failed, a link to the error report.' },
+  createExport: { method: 'POST', path: '/projects/{projectId}/exports', handler: 'api/create-export', auth: clients, params: projectParams, body: S.CreateExportBody, idempotent: true, summary: "Export the project's microtasks and results to a file (JSONL or CSV)." },
+  getExport: { method: 'GET', path: '/exports/{exportId}', handler: 'api/get-export', auth: clients, params: exportParams, summary: 'An export with its progress and, when done, a short-lived download link.' },
 
   getAccount: { method: 'GET', path: '/account', handler: 'api/get-account', auth: clients, summary: "Your organisation's funds and escrow." },
   subscribe: { method: 'POST', path: '/account/subscription', handler: 'api/subscribe', auth: clients, body: S.EmptyBody, idempotent: true, summary: 'Pay one month of the subscription plan (lower fee on new projects).' },
@@ -129,4 +137,6 @@ export const WORKER_FUNCTIONS = {
   closeProject: 'project/release-open-slots',
   sweepLeases: 'work/sweep-leases',
   expireProjects: 'project/expire-projects',
+  importRunner: 'queue/import-runner',
+  exportRunner: 'queue/export-runner',
 } as const;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { IMPORT_FORMATS } from '../domain/bulk/import-rows';
+import { EXPORT_FORMATS } from '../domain/bulk/jobs';
 import { CURRENCIES } from '../domain/money';
 import { MEDIA_MIME_TYPES } from '../domain/media/magic-bytes';
 import { GENDERS, LANGUAGE_LEVELS } from '../domain/workers/profile';
@@ -18,6 +20,8 @@ export const MicrotaskId = id('mt');
 export const AssignmentId = id('asg');
 export const PayoutRunId = id('run');
 export const MediaId = id('med');
+export const ImportId = id('imp');
+export const ExportId = id('exp');
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -322,10 +326,13 @@ export const MicrotaskInput = z.record(z.string().max(100), z.unknown()).refine(
   message: 'a microtask input is at most 16 kB of JSON',
 });
 
+/** One microtask to add: an entry of POST /microtasks and a row of a bulk import alike. */
+export const MicrotaskEntry = z.strictObject({ input: MicrotaskInput });
+
 export const AddMicrotasksBody = z
   .strictObject({
     microtasks: z
-      .array(z.strictObject({ input: MicrotaskInput }))
+      .array(MicrotaskEntry)
       .min(1)
       .max(500)
       .describe('Up to 500 microtasks per request; larger batches use the bulk import job.'),
@@ -509,3 +516,16 @@ export const AppealDecisionBody = z
   .meta({ id: 'AppealDecision' });
 
 export const CursorQuery = z.strictObject({ cursor: z.string().max(2_000).optional() });
+export const CreateImportBody = z
+  .strictObject({
+    format: z
+      .enum(IMPORT_FORMATS)
+      .describe('csv: a header row, one microtask per row, each column an input field (a.b nests). jsonl: one {"input": {...}} per line.'),
+  })
+  .meta({ id: 'CreateImport' });
+
+export const CreateExportBody = z
+  .strictObject({
+    format: z.enum(EXPORT_FORMATS).default('jsonl').describe('jsonl: one microtask per line as the results route shows it; csv: nested values as JSON cells.'),
+  })
+  .meta({ id: 'CreateExport' });

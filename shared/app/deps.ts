@@ -1,5 +1,6 @@
 import { clients } from '../adapters/aws-clients';
 import { EnvelopeEncryption, KmsKeyWrapper, LocalKeyWrapper } from '../adapters/crypto/envelope';
+import { DynamoBulkJobStore } from '../adapters/dynamodb/bulk-job-store';
 import { DynamoBillingStore } from '../adapters/dynamodb/billing-store';
 import { DynamoLedger } from '../adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../adapters/dynamodb/marketplace-store';
@@ -9,7 +10,8 @@ import { MediaStorage } from '../adapters/s3/media-storage';
 import { DynamoWorkerStore } from '../adapters/dynamodb/worker-store';
 import { newId } from '../adapters/ids';
 import { CognitoDirectory, type IdentityDirectory } from '../adapters/identity';
-import { SubmissionQueue, Workflow } from '../adapters/messaging';
+import { JobQueue, SubmissionQueue, Workflow } from '../adapters/messaging';
+import { JobFiles } from '../adapters/s3/job-files';
 import { sandboxPayments, sandboxPayouts } from '../adapters/sandbox-providers';
 import { config } from '../config';
 import type { PaymentProvider, PayoutProvider } from '../domain/payouts/payouts';
@@ -28,6 +30,10 @@ export interface Deps {
   mediaStorage: () => MediaStorage;
   workers: DynamoWorkerStore;
   identity: () => IdentityDirectory;
+  jobs: DynamoBulkJobStore;
+  jobFiles: () => JobFiles;
+  importQueue: () => JobQueue;
+  exportQueue: () => JobQueue;
   submissions: () => SubmissionQueue;
   reviewWorkflow: () => Workflow;
   payoutWorkflow: () => Workflow;
@@ -54,6 +60,9 @@ export function getDeps(): Deps {
   let sealer: EnvelopeEncryption | undefined;
   let storage: MediaStorage | undefined;
   let identity: IdentityDirectory | undefined;
+  let files: JobFiles | undefined;
+  let imports: JobQueue | undefined;
+  let exports: JobQueue | undefined;
   deps = {
     ledger,
     marketplace: new DynamoMarketplaceStore(clients.dynamo(), table, ledger),
@@ -63,6 +72,10 @@ export function getDeps(): Deps {
     mediaStorage: () => (storage ??= new MediaStorage(clients.s3(), config.mediaBucket())),
     workers: new DynamoWorkerStore(clients.dynamo(), table),
     identity: () => (identity ??= new CognitoDirectory(clients.cognito(), config.userPoolId())),
+    jobs: new DynamoBulkJobStore(clients.dynamo(), table),
+    jobFiles: () => (files ??= new JobFiles(clients.s3(), config.mediaBucket())),
+    importQueue: () => (imports ??= new JobQueue(clients.sqs(), config.importQueueUrl())),
+    exportQueue: () => (exports ??= new JobQueue(clients.sqs(), config.exportQueueUrl())),
     submissions: () => (queue ??= new SubmissionQueue(clients.sqs(), config.submissionQueueUrl())),
     reviewWorkflow: () => (review ??= new Workflow(clients.sfn(), config.reviewStateMachineArn())),
     payoutWorkflow: () => (payout ??= new Workflow(clients.sfn(), config.payoutStateMachineArn())),

@@ -5,6 +5,7 @@ import { conflict, notFound } from '../domain/errors';
 import { Entries } from '../domain/ledger/ledger';
 import { assertWithinBudget } from '../domain/marketplace/pricing';
 import { assertMicrotaskInputsFit } from '../domain/marketplace/answer-spec';
+import type { Assignment } from '../domain/marketplace/assignment';
 import type { Microtask } from '../domain/marketplace/microtask';
 import { assertDeadline, assertMicrotasksCanBeAdded, assertTransition, costPerAssignment, createProject, escrowFor, isWindingDown, type NewProject, type Project } from '../domain/marketplace/project';
 import type { Deps } from './deps';
@@ -29,7 +30,7 @@ export function projectView(p: Project) {
  * published project is paused so no client automation keeps feeding it unnoticed. Raising the cap
  * (PATCH) and resuming opens it again.
  */
-async function refuseOverBudget(deps: Deps, project: Project, amountMinor: number) {
+export async function refuseOverBudget(deps: Deps, project: Project, amountMinor: number) {
   try {
     assertWithinBudget({ ...project, committedMinor: project.committedMinor ?? 0 }, amountMinor);
   } catch (e) {
@@ -65,33 +66,46 @@ export async function addMicrotasksUseCase(deps: Deps, orgId: string, projectId:
   // Ids derived from the batch key make a retried batch rewrite the same microtasks, not new ones.
   const batch = batchKey ?? deps.newId('batch');
   const now = deps.now();
-  const microtasks: Microtask[] = inputs.map((m, i) => ({
-    microtaskId: derivedId('mt', projectId, batch, String(i)),
-    projectId,
-    orgId,
-    input: m.input,
+  const microtasks = inputs.map((m, i) => newMicrotask(project, derivedId('mt', projectId, batch, String(i)), m.input, now));
+  if (project.status !== 'draft') await refuseOverBudget(deps, project, escrowFor(project, microtasks.length));
+  let added = 0;
+  for (let i = 0; i < microtasks.length; i += MICROTASKS_PER_TRANSACTION) {
+    const chunk = microtasks.slice(i, i + MICROTASKS_PER_TRANSACTION);
+    if (await writeMicrotaskChunk(deps, project, chunk, `escrow:${projectId}:${batch}:${i}`, now)) added += chunk.length;
+  }
+  return { added, replayed: microtasks.length - added, microtaskIds: microtasks.map((m) => m.microtaskId) };
+}
+
+export function newMicrotask(project: Project, microtaskId: string, input: Record<string, unknown>, now: string): Microtask {
+  return {
+    microtaskId,
+    projectId: project.projectId,
+    orgId: project.orgId,
+    input,
     openSlots: project.redundancy,
     redundancy: project.redundancy,
     submittedCount: 0,
     status: 'open',
     createdAt: now,
-  }));
-  if (project.status !== 'draft') await refuseOverBudget(deps, project, escrowFor(project, microtasks.length));
-  let added = 0;
-  for (let i = 0; i < microtasks.length; i += MICROTASKS_PER_TRANSACTION) {
-    const chunk = microtasks.slice(i, i + MICROTASKS_PER_TRANSACTION);
-    const escrow =
-      project.status === 'draft'
-        ? undefined
-        : Entries.reserveEscrow(orgId, escrowFor(project, chunk.length), {
-            entryId: `escrow:${projectId}:${batch}:${i}`,
-            currency: project.currency,
-            createdAt: now,
-            refs: { projectId },
-          });
-    if (await deps.marketplace.addMicrotaskChunk(project, chunk, escrow)) added += chunk.length;
-  }
-  return { added, replayed: microtasks.length - added, microtaskIds: microtasks.map((m) => m.microtaskId) };
+  };
+}
+
+/**
+ * Writes one chunk (at most MICROTASKS_PER_TRANSACTION) atomically with the escrow it needs when
+ * the project is already published. The escrow entry id must be as stable as the microtask ids: a
+ * replayed chunk is then recognised and written nowhere. False for a replay, true when written now.
+ */
+export async function writeMicrotaskChunk(deps: Deps, project: Project, chunk: Microtask[], escrowEntryId: string, now: string): Promise<boolean> {
+  const escrow =
+    project.status === 'draft'
+      ? undefined
+      : Entries.reserveEscrow(project.orgId, escrowFor(project, chunk.length), {
+          entryId: escrowEntryId,
+          currency: project.currency,
+          createdAt: now,
+          refs: { projectId: project.projectId },
+        });
+  return deps.marketplace.addMicrotaskChunk(project, chunk, escrow);
 }
 
 export async function publishProjectUseCase(deps: Deps, orgId: string, projectId: string) {
@@ -113,19 +127,24 @@ export async function getResultsUseCase(deps: Deps, orgId: string, projectId: st
   const items = await Promise.all(
     page.items.map(async (m) => {
       const assignments = await deps.marketplace.listAssignmentsOfMicrotask(m.microtaskId);
-      return {
-        microtaskId: m.microtaskId,
-        input: m.input,
-        status: m.status,
-        result: m.result ?? null,
-        assignments: assignments
-          // Only answered work: open, returned and expired claims carry nothing for the client.
-          .filter((a) => a.answer !== undefined)
-          .map((a) => ({ assignmentId: a.assignmentId, workerId: a.workerId, status: a.status, answer: a.answer ?? null, submittedAt: a.submittedAt, decision: a.decision ?? null })),
-      };
+      return microtaskResultView(m, assignments);
     }),
   );
   return { items, nextCursor: page.nextCursor };
+}
+
+/** A microtask's result as its client sees it (the results route and the export file alike). */
+export function microtaskResultView(m: Microtask, assignments: Assignment[]) {
+  return {
+    microtaskId: m.microtaskId,
+    input: m.input,
+    status: m.status,
+    result: m.result ?? null,
+    assignments: assignments
+      // Only answered work: open, returned and expired claims carry nothing for the client.
+      .filter((a) => a.answer !== undefined)
+      .map((a) => ({ assignmentId: a.assignmentId, workerId: a.workerId, status: a.status, answer: a.answer ?? null, submittedAt: a.submittedAt, decision: a.decision ?? null })),
+  };
 }
 
 /**

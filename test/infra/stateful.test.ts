@@ -4,7 +4,9 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTessera } from '../../infra/app';
 import { nagFindings } from '../support/nag';
-import { SUBMISSION_CONSUMER } from '../../infra/constructs/stage-config';
+import { BULK_JOB_RUNNER, SUBMISSION_CONSUMER } from '../../infra/constructs/stage-config';
+import { JOB_PREFIX } from '../../shared/adapters/s3/job-keys';
+import { JOB_RETENTION_DAYS } from '../../shared/domain/bulk/jobs';
 import { IDEMPOTENCY_TABLE, MAIN_TABLE } from '../../shared/adapters/dynamodb/table-design';
 import { GROUPS } from '../../shared/api/routes';
 
@@ -121,25 +123,46 @@ describe('media bucket', () => {
 });
 
 describe('submission queue', () => {
+  const queueId = (prefix: string) => Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => id.startsWith(prefix))!;
+
   it('sends a message to the DLQ after five receives and waits longer than six consumer timeouts', () => {
-    const dlqId = Object.keys(template.findResources('AWS::SQS::Queue', { Properties: { RedrivePolicy: Match.absent() } }))[0];
-    template.hasResourceProperties('AWS::SQS::Queue', {
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 },
-      SqsManagedSseEnabled: true,
-      VisibilityTimeout: Match.anyValue(),
-    });
-    const [queue] = Object.values(template.findResources('AWS::SQS::Queue', { Properties: { RedrivePolicy: Match.anyValue() } }));
-    expect(queue?.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * SUBMISSION_CONSUMER.timeout.toSeconds());
+    const queue = template.toJSON().Resources[queueId('SubmissionQueue')];
+    expect(queue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [queueId('SubmissionDlq'), 'Arn'] }, maxReceiveCount: 5 });
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * SUBMISSION_CONSUMER.timeout.toSeconds());
   });
 
-  it('encrypts both queues and denies them to requests without TLS', () => {
-    for (const q of Object.values(template.findResources('AWS::SQS::Queue'))) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
+  it('encrypts every queue and denies them to requests without TLS', () => {
+    const queues = Object.values(template.findResources('AWS::SQS::Queue'));
+    expect(queues).toHaveLength(5);
+    for (const q of queues) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(5);
     for (const p of policies) {
       expect(p.Properties.PolicyDocument.Statement).toEqual(
         expect.arrayContaining([expect.objectContaining({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       );
+    }
+  });
+});
+
+describe('bulk job queues and files', () => {
+  const resources = () => template.toJSON().Resources as Record<string, { Properties: Record<string, any> }>;
+  const idOf = (prefix: string) => Object.keys(resources()).find((id) => id.startsWith(prefix))!;
+
+  it('parks a job message in the bulk job DLQ after five receives, and waits six runner timeouts before a redelivery', () => {
+    for (const name of ['ImportQueue', 'ExportQueue']) {
+      const q = resources()[idOf(name)]!.Properties;
+      expect(q.RedrivePolicy, name).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [idOf('BulkJobDlq'), 'Arn'] }, maxReceiveCount: 5 });
+      expect(q.VisibilityTimeout, name).toBe(6 * BULK_JOB_RUNNER.timeout.toSeconds());
+    }
+    expect(resources()[idOf('BulkJobDlq')]!.Properties.MessageRetentionPeriod).toBe(14 * 86_400);
+  });
+
+  it('keeps job files in the media bucket under their prefixes, expired with the job records', () => {
+    const bucket = Object.values(template.findResources('AWS::S3::Bucket', { Properties: { CorsConfiguration: Match.anyValue() } }))[0]!;
+    const rules = bucket.Properties.LifecycleConfiguration.Rules as Record<string, unknown>[];
+    for (const prefix of Object.values(JOB_PREFIX)) {
+      expect(rules).toContainEqual(expect.objectContaining({ Prefix: prefix, ExpirationInDays: JOB_RETENTION_DAYS, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' }));
     }
   });
 });

@@ -9,6 +9,7 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTessera } from '../../infra/app';
 import { LAMBDA_RUNTIME } from '../../infra/constructs/tessera-function';
+import { BULK_JOB_RUNNER } from '../../infra/constructs/stage-config';
 import { RETRYABLE_ERRORS } from '../../infra/constructs/workflow-task';
 import { routeList, WORKER_FUNCTIONS } from '../../shared/api/routes';
 import { ENV } from '../../shared/config';
@@ -67,6 +68,9 @@ function stateMachine(workflow: string) {
   return { id, sm, definition: definitionOf(sm.Properties.DefinitionString) };
 }
 
+const RUNNERS: string[] = [WORKER_FUNCTIONS.importRunner, WORKER_FUNCTIONS.exportRunner];
+const isRunner = (fnId: string) => RUNNERS.includes(resources[fnId]?.Metadata?.['tessera:handler'] as string);
+
 const handlerOfRef = (resource: string | undefined) => {
   const id = resource?.replace(/^ref:/, '');
   return resources[id ?? '']?.Metadata?.['tessera:handler'];
@@ -97,7 +101,7 @@ describe('functions', () => {
       expect(p.Runtime, id).toBe(LAMBDA_RUNTIME.name);
       expect(p.Architectures, id).toEqual(['arm64']);
       expect(p.TracingConfig, id).toEqual({ Mode: 'Active' });
-      expect(p.MemorySize, id).toBe(512);
+      expect(p.MemorySize, id).toBe(isRunner(id) ? BULK_JOB_RUNNER.memorySize : 512);
       expect(p.Handler, id).toBe('index.handler');
       expect(p.Environment.Variables, id).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'tessera', NODE_OPTIONS: '--enable-source-maps' });
     }
@@ -171,6 +175,13 @@ describe('least privilege', () => {
     'api/resume-payout-run': [...writer, ENV.payoutStateMachineArn],
     'api/cancel-project': [...writer, ENV.closureStateMachineArn],
     'queue/submission-consumer': [...table, ENV.reviewStateMachineArn],
+    'api/create-import': [...writer, ENV.mediaBucket],
+    'api/start-import': [...writer, ENV.mediaBucket, ENV.importQueueUrl],
+    'api/get-import': [...table, ENV.mediaBucket],
+    'api/create-export': [...writer, ENV.exportQueueUrl],
+    'api/get-export': [...table, ENV.mediaBucket],
+    [WORKER_FUNCTIONS.importRunner]: [...table, ENV.mediaBucket, ENV.importQueueUrl],
+    [WORKER_FUNCTIONS.exportRunner]: [...table, ENV.mediaBucket, ENV.exportQueueUrl],
   };
   for (const h of ['api/create-project', 'api/add-microtasks', 'api/publish-project', 'api/top-up', 'api/claim-assignment', 'api/bonus-assignment', 'api/compensate-worker', 'api/subscribe', 'api/set-client-fee', 'api/pause-project', 'api/resume-project', 'api/bulk-bonuses', 'api/update-project']) expectedEnv[h] = writer;
   for (const h of ['api/put-my-profile', 'api/file-appeal', 'api/create-qualification-type', 'api/grant-qualification', 'api/revoke-qualification', 'api/start-attempt', 'api/submit-attempt', 'api/block-worker', 'api/unblock-worker', 'api/exclude-worker', 'api/include-worker', 'api/set-platform-standing', 'api/lift-platform-standing', 'api/decide-appeal']) {
@@ -232,10 +243,22 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets only the two submission routes send to the queue and only the starters start a workflow', () => {
+  it('lets only the senders send to a queue, each to its own, and only the starters start a workflow', () => {
+    const stateful = Template.fromStack(stacks.stateful).toJSON().Resources as Record<string, unknown>;
+    const queueId = (prefix: string) => Object.keys(stateful).find((id) => id.startsWith(prefix))!;
+    const sendsTo: Record<string, string> = {
+      'api/submit-answer': queueId('SubmissionQueue'),
+      'api/submit-external-answer': queueId('SubmissionQueue'),
+      'api/start-import': queueId('ImportQueue'),
+      [WORKER_FUNCTIONS.importRunner]: queueId('ImportQueue'),
+      'api/create-export': queueId('ExportQueue'),
+      [WORKER_FUNCTIONS.exportRunner]: queueId('ExportQueue'),
+    };
     for (const [handler, { id }] of functionsByHandler()) {
-      const { actions, statements } = grantsOf(id);
-      expect(actions.includes('sqs:SendMessage'), handler).toBe(handler === 'api/submit-answer' || handler === 'api/submit-external-answer');
+      const { statements } = grantsOf(id);
+      const sends = statements.filter((s) => [s.Action].flat().includes('sqs:SendMessage')).map((s) => JSON.stringify(s.Resource));
+      expect(sends.length, handler).toBe(sendsTo[handler] ? 1 : 0);
+      if (sendsTo[handler]) expect(sends[0], handler).toContain(sendsTo[handler]);
       const starts = statements.filter((s) => [s.Action].flat().includes('states:StartExecution')).map((s) => (s.Resource as { Ref: string }).Ref);
       const expectedStart = { 'queue/submission-consumer': stateMachine('review').id, 'api/start-payout-run': stateMachine('payout').id, 'api/resume-payout-run': stateMachine('payout').id, 'api/cancel-project': stateMachine('closure').id, 'project/expire-projects': stateMachine('closure').id, 'project/release-open-slots': stateMachine('review').id, 'work/sweep-leases': stateMachine('review').id, 'api/return-assignment': stateMachine('review').id }[handler];
       expect(starts, handler).toEqual(expectedStart ? [expectedStart] : []);
@@ -294,12 +317,39 @@ describe('submission consumer', () => {
       BatchSize: 10,
       MaximumBatchingWindowInSeconds: 1,
     });
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
   });
 
   it('times out well within the queue visibility timeout', () => {
     const consumer = functionsByHandler().get(WORKER_FUNCTIONS.submissionConsumer)!;
     expect(statefulQueueVisibility).toBeGreaterThanOrEqual(6 * consumer.r.Properties.Timeout);
+  });
+});
+
+describe('bulk job runners', () => {
+  it('take one job message at a time from their queue, with partial batch failures, well within its visibility timeout', () => {
+    for (const handler of RUNNERS) {
+      const fn = functionsByHandler().get(handler)!;
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: fn.id }, BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+      expect(fn.r.Properties.Timeout, handler).toBe(BULK_JOB_RUNNER.timeout.toSeconds());
+      expect(statefulQueueVisibility).toBeGreaterThanOrEqual(6 * fn.r.Properties.Timeout);
+    }
+  });
+
+  it('reach only the job files they need, by key pattern, and never list the bucket', () => {
+    const s3Grants = (handler: string) =>
+      grantsOf(functionsByHandler().get(handler)!.id)
+        .statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')))
+        .map((s) => ({ actions: [s.Action].flat().sort(), resource: JSON.stringify(s.Resource).match(/\/jobs\/[^"]*/)?.[0] }));
+    expect(s3Grants('api/create-import')).toEqual([{ actions: ['s3:AbortMultipartUpload', 's3:PutObject'], resource: '/jobs/imports/*/source' }]);
+    expect(s3Grants('api/start-import')).toEqual([{ actions: ['s3:GetObject'], resource: '/jobs/imports/*/source' }]);
+    expect(s3Grants(WORKER_FUNCTIONS.importRunner)).toEqual([
+      { actions: ['s3:GetObject'], resource: '/jobs/imports/*/source' },
+      { actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], resource: '/jobs/imports/*/errors.jsonl' },
+    ]);
+    expect(s3Grants('api/get-export')).toEqual([{ actions: ['s3:GetObject'], resource: '/jobs/exports/*/results.*' }]);
+    expect(s3Grants(WORKER_FUNCTIONS.exportRunner)).toEqual([{ actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], resource: '/jobs/exports/*' }]);
+    expect(s3Grants('api/create-export')).toEqual([]);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoBulkJobStore } from '../../shared/adapters/dynamodb/bulk-job-store';
 import { DynamoBillingStore } from '../../shared/adapters/dynamodb/billing-store';
 import { DynamoLedger } from '../../shared/adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../../shared/adapters/dynamodb/marketplace-store';
@@ -7,7 +8,8 @@ import { DynamoPayoutStore } from '../../shared/adapters/dynamodb/payout-store';
 import type { MediaStorage } from '../../shared/adapters/s3/media-storage';
 import { DynamoWorkerStore } from '../../shared/adapters/dynamodb/worker-store';
 import { newId } from '../../shared/adapters/ids';
-import type { SubmissionQueue, Workflow } from '../../shared/adapters/messaging';
+import type { JobQueue, SubmissionQueue, Workflow } from '../../shared/adapters/messaging';
+import type { JobFiles } from '../../shared/adapters/s3/job-files';
 import type { Deps } from '../../shared/app/deps';
 import { randomBytes } from 'node:crypto';
 import { EnvelopeEncryption, LocalKeyWrapper } from '../../shared/adapters/crypto/envelope';
@@ -29,6 +31,10 @@ export function makeDeps(client: DynamoDBDocumentClient, tableName: string, over
     mediaStorage: unused as () => MediaStorage,
     workers: new DynamoWorkerStore(client, tableName),
     identity: () => ({ deleteUser: async () => true }),
+    jobs: new DynamoBulkJobStore(client, tableName),
+    jobFiles: unused as () => JobFiles,
+    importQueue: unused as () => JobQueue,
+    exportQueue: unused as () => JobQueue,
     submissions: () => ({ announce: async () => undefined }) as unknown as SubmissionQueue,
     reviewWorkflow: unused as () => Workflow,
     payoutWorkflow: unused as () => Workflow,

@@ -90,6 +90,10 @@ export const Keys = {
   payoutRun: (runId: string) => ({ pk: `PAYOUTRUN#${runId}`, sk: 'RUN' }),
   payout: (runId: string, workerId: string) => ({ pk: `PAYOUTRUN#${runId}`, sk: `PAYOUT#${workerId}` }),
   payoutByWorker: (workerId: string, createdAt: string, runId: string) => ({ gsi1pk: `WORKER#${workerId}#PAYOUTS`, gsi1sk: `${createdAt}#${runId}` }),
+
+  /** Bulk jobs: read by id only (the org is checked on the item); they expire with their files. */
+  importJob: (importId: string) => ({ pk: `IMPORT#${importId}`, sk: 'IMPORT' }),
+  exportJob: (exportId: string) => ({ pk: `EXPORT#${exportId}`, sk: 'EXPORT' }),
 } as const;
 
 export const ACCOUNT_SHARDS = 16;
