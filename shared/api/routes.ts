@@ -17,8 +17,11 @@ export interface RouteDef {
   path: string;
   /** Handler module under functions/, also the Lambda function's logical name. */
   handler: string;
-  /** `public` routes have no authorizer; the others need a token of a user in one of `groups`. */
-  auth: 'public' | { groups: readonly Group[] };
+  /**
+   * `public` routes have no authorizer; the others need a token of a user in one of `groups`, or an
+   * organisation's API key on client routes (unless `apiKeys: false`).
+   */
+  auth: 'public' | { groups: readonly Group[]; apiKeys?: false };
   summary: string;
   params?: z.ZodObject;
   query?: z.ZodObject;
@@ -30,6 +33,8 @@ export interface RouteDef {
 const clients = { groups: ['clients'] } as const;
 const workers = { groups: ['workers'] } as const;
 const admins = { groups: ['admins'] } as const;
+/** Managing API keys takes a signed-in client: a leaked key cannot mint or hide others. */
+const clientLogins = { groups: ['clients'], apiKeys: false } as const;
 
 const projectParams = z.strictObject({ projectId: S.ProjectId });
 const assignmentParams = z.strictObject({ assignmentId: S.AssignmentId });
@@ -55,6 +60,10 @@ export const ROUTES = {
   bonusAssignment: { method: 'POST', path: '/assignments/{assignmentId}/bonuses', handler: 'api/bonus-assignment', auth: clients, params: assignmentParams, body: S.BonusBody, idempotent: true, summary: 'Pay the worker of an answered assignment a bonus, with a reason they see.' },
   topUp: { method: 'POST', path: '/account/top-ups', handler: 'api/top-up', auth: clients, body: S.TopUpBody, idempotent: true, summary: 'Add funds through the payment provider (a sandbox locally).' },
 
+  createApiKey: { method: 'POST', path: '/api-keys', handler: 'api/create-api-key', auth: clientLogins, body: S.CreateApiKeyBody, summary: 'Create an API key for your systems; the key is shown in this response only.' },
+  listApiKeys: { method: 'GET', path: '/api-keys', handler: 'api/list-api-keys', auth: clientLogins, query: S.ListApiKeysQuery, summary: "Your organisation's API keys (never the keys themselves), newest first." },
+  revokeApiKey: { method: 'DELETE', path: '/api-keys/{keyId}', handler: 'api/revoke-api-key', auth: clientLogins, params: z.strictObject({ keyId: S.ApiKeyId }), summary: 'Revoke an API key; it is refused within the authorizer cache time.' },
+
   claimAssignment: { method: 'POST', path: '/projects/{projectId}/assignments', handler: 'api/claim-assignment', auth: workers, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Claim the next open microtask of a project.' },
   listMyAssignments: { method: 'GET', path: '/workers/me/assignments', handler: 'api/list-my-assignments', auth: workers, query: S.Pagination, summary: 'Your assignments, newest first, with outcomes and reasons.' },
   getAssignment: { method: 'GET', path: '/assignments/{assignmentId}', handler: 'api/get-assignment', auth: workers, params: assignmentParams, summary: 'One of your assignments with its microtask.' },
@@ -75,7 +84,7 @@ export type RouteName = keyof typeof ROUTES;
 export const routeList = (): (RouteDef & { name: RouteName })[] =>
   (Object.entries(ROUTES) as [RouteName, RouteDef][]).map(([name, r]) => ({ ...r, name }));
 
-/** Non-HTTP Lambda functions: the queue consumer and the state machines' tasks. */
+/** Non-route Lambda functions: the queue consumer, the state machines' tasks, the sweeper and the API's authorizer. */
 export const WORKER_FUNCTIONS = {
   submissionConsumer: 'queue/submission-consumer',
   reviewLoad: 'review/load-submissions',
@@ -87,4 +96,5 @@ export const WORKER_FUNCTIONS = {
   payoutComplete: 'payout/complete-run',
   closeProject: 'project/release-open-slots',
   sweepLeases: 'work/sweep-leases',
+  apiAuthorizer: 'auth/authorizer',
 } as const;

@@ -12,6 +12,7 @@ export const ProjectId = id('prj');
 export const MicrotaskId = id('mt');
 export const AssignmentId = id('asg');
 export const PayoutRunId = id('run');
+export const ApiKeyId = id('key');
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -126,3 +127,14 @@ export const BulkBonusBody = z
       .max(100),
   })
   .meta({ id: 'BulkBonus' });
+
+export const CreateApiKeyBody = z
+  .strictObject({
+    name: Text(100).describe('What the key is for, e.g. the client system that uses it.'),
+    expiresAt: z.iso.datetime({ offset: true }).optional().describe('When the key stops working (ISO 8601, within 2 years); never, if left out.'),
+  })
+  .meta({ id: 'CreateApiKey' });
+
+export const ListApiKeysQuery = Pagination.extend({
+  status: z.enum(['active', 'revoked']).optional(),
+});

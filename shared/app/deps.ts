@@ -1,4 +1,5 @@
 import { clients } from '../adapters/aws-clients';
+import { DynamoApiKeyStore } from '../adapters/dynamodb/api-key-store';
 import { DynamoBillingStore } from '../adapters/dynamodb/billing-store';
 import { DynamoLedger } from '../adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../adapters/dynamodb/marketplace-store';
@@ -18,6 +19,7 @@ export interface Deps {
   ledger: DynamoLedger;
   payouts: DynamoPayoutStore;
   billing: DynamoBillingStore;
+  apiKeys: DynamoApiKeyStore;
   submissions: () => SubmissionQueue;
   reviewWorkflow: () => Workflow;
   payoutWorkflow: () => Workflow;
@@ -26,7 +28,7 @@ export interface Deps {
   payoutProvider: PayoutProvider;
   now: () => string;
   newId: (prefix: string) => string;
-  settings: { minPayoutMinor: number; feeBasisPoints: number; holdPeriodHours: number };
+  settings: { minPayoutMinor: number; feeBasisPoints: number; holdPeriodHours: number; maxActiveClaimsPerWorker: number };
 }
 
 let deps: Deps | undefined;
@@ -44,6 +46,7 @@ export function getDeps(): Deps {
     marketplace: new DynamoMarketplaceStore(clients.dynamo(), table, ledger),
     payouts: new DynamoPayoutStore(clients.dynamo(), table, ledger),
     billing: new DynamoBillingStore(clients.dynamo(), table, ledger),
+    apiKeys: new DynamoApiKeyStore(clients.dynamo(), table),
     submissions: () => (queue ??= new SubmissionQueue(clients.sqs(), config.submissionQueueUrl())),
     reviewWorkflow: () => (review ??= new Workflow(clients.sfn(), config.reviewStateMachineArn())),
     payoutWorkflow: () => (payout ??= new Workflow(clients.sfn(), config.payoutStateMachineArn())),
@@ -52,7 +55,7 @@ export function getDeps(): Deps {
     payoutProvider: sandboxPayouts,
     now: () => new Date().toISOString(),
     newId: (prefix) => newId(prefix),
-    settings: { minPayoutMinor: config.minPayoutMinor(), feeBasisPoints: config.platformFeeBasisPoints(), holdPeriodHours: config.holdPeriodHours() },
+    settings: { minPayoutMinor: config.minPayoutMinor(), feeBasisPoints: config.platformFeeBasisPoints(), holdPeriodHours: config.holdPeriodHours(), maxActiveClaimsPerWorker: config.maxActiveClaimsPerWorker() },
   };
   return deps;
 }

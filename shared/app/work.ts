@@ -30,7 +30,7 @@ export async function claimAssignmentUseCase(deps: Deps, workerId: string, proje
     currency: project.currency,
     claimedAt: now,
     leaseExpiresAt: leaseEnd(now, project.assignmentDurationSeconds),
-  }));
+  }), deps.settings.maxActiveClaimsPerWorker);
   if (!assignment || !microtask) throw conflict('no_work_available', 'No open microtask is left for you in this project');
   return {
     assignment: assignmentView(assignment),

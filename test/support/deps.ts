@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoApiKeyStore } from '../../shared/adapters/dynamodb/api-key-store';
 import { DynamoBillingStore } from '../../shared/adapters/dynamodb/billing-store';
 import { DynamoLedger } from '../../shared/adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../../shared/adapters/dynamodb/marketplace-store';
@@ -19,6 +20,7 @@ export function makeDeps(client: DynamoDBDocumentClient, tableName: string, over
     marketplace: new DynamoMarketplaceStore(client, tableName, ledger),
     payouts: new DynamoPayoutStore(client, tableName, ledger),
     billing: new DynamoBillingStore(client, tableName, ledger),
+    apiKeys: new DynamoApiKeyStore(client, tableName),
     submissions: () => ({ announce: async () => undefined }) as unknown as SubmissionQueue,
     reviewWorkflow: unused as () => Workflow,
     payoutWorkflow: unused as () => Workflow,
@@ -27,7 +29,7 @@ export function makeDeps(client: DynamoDBDocumentClient, tableName: string, over
     payoutProvider: { send: unused },
     now: () => new Date().toISOString(),
     newId: (prefix) => newId(prefix),
-    settings: { minPayoutMinor: 1_000, feeBasisPoints: 1_000, holdPeriodHours: 0 },
+    settings: { minPayoutMinor: 1_000, feeBasisPoints: 1_000, holdPeriodHours: 0, maxActiveClaimsPerWorker: 5 },
     ...overrides,
   };
 }

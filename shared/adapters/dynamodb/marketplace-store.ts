@@ -11,7 +11,8 @@ import { shardOf, translateLedgerFailure } from './ledger-store';
 import { Accounts } from '../../domain/ledger/ledger';
 import type { Hold, WorkerOutcome, WorkerStats } from '../../domain/payouts/payouts';
 import { Keys, LEASE_SHARDS, MAIN_TABLE } from './table-design';
-import { ConditionsFailed, decodeCursor, encodeCursor, transactWrite, type Page, type TransactItem } from './transact';
+import { queryPage, type Page, type PartitionQuery } from './paging';
+import { ConditionsFailed, transactWrite, type TransactItem } from './transact';
 
 const KEY_ATTRS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type'];
 function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
@@ -48,20 +49,9 @@ export class DynamoMarketplaceStore {
   ) {}
 
   /** One page of an index partition: every list on a request path is bounded by `limit`. */
-  private async page<T>(index: 0 | 1, partition: string, limit: number, cursor: string | undefined, newestFirst = false): Promise<Page<T>> {
-    const name = MAIN_TABLE.indexes[index];
-    const r = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: name.indexName,
-        KeyConditionExpression: `${name.partitionKey} = :pk`,
-        ExpressionAttributeValues: { ':pk': partition },
-        ScanIndexForward: !newestFirst,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
-    return { items: (r.Items ?? []).map((i) => strip<T>(i)!), nextCursor: encodeCursor(r.LastEvaluatedKey) };
+  private async page<T>(q: PartitionQuery, limit: number, cursor: string | undefined): Promise<Page<T>> {
+    const page = await queryPage(this.client, this.table, q, limit, cursor);
+    return { items: page.items.map((i) => strip<T>(i)!), nextCursor: page.nextCursor };
   }
 
   // ---------------------------------------------------------------- projects
@@ -82,7 +72,7 @@ export class DynamoMarketplaceStore {
   }
 
   async listProjects(orgId: string, limit: number, cursor?: string): Promise<Page<Project>> {
-    return this.page<Project>(0, Keys.projectByOrg(orgId, '', '').gsi1pk, limit, cursor, true);
+    return this.page<Project>({ index: 'gsi1', partition: Keys.projectByOrg(orgId, '', '').gsi1pk, newestFirst: true }, limit, cursor);
   }
 
 
@@ -211,7 +201,7 @@ export class DynamoMarketplaceStore {
   }
 
   async listMicrotasks(projectId: string, limit: number, cursor?: string): Promise<Page<Microtask>> {
-    return this.page<Microtask>(1, Keys.microtaskByProject(projectId, '').gsi2pk, limit, cursor);
+    return this.page<Microtask>({ index: 'gsi2', partition: Keys.microtaskByProject(projectId, '').gsi2pk }, limit, cursor);
   }
 
 
@@ -227,7 +217,7 @@ export class DynamoMarketplaceStore {
    * that this worker has not done. Bounded work: at most OPEN_INDEX_SHARDS small queries and a few
    * transactions, whatever the project's size.
    */
-  async claimNext(project: Project, workerId: string, build: (m: Microtask) => Assignment): Promise<{ assignment?: Assignment; microtask?: Microtask; conflicts: number }> {
+  async claimNext(project: Project, workerId: string, build: (m: Microtask) => Assignment, maxActiveClaims: number): Promise<{ assignment?: Assignment; microtask?: Microtask; conflicts: number }> {
     let conflicts = 0;
     for (const shard of shuffled([...Array(OPEN_INDEX_SHARDS).keys()])) {
       for (const candidate of shuffled(await this.openCandidates(project.projectId, shard, CANDIDATES_PER_SHARD))) {
@@ -235,12 +225,15 @@ export class DynamoMarketplaceStore {
         for (let attempt = 0; m && m.openSlots > 0 && m.status === 'open' && attempt < 3; attempt++) {
           const assignment = build(m);
           try {
-            await this.claimSlot(project, m, assignment);
+            await this.claimSlot(project, m, assignment, maxActiveClaims);
             return { assignment, microtask: m, conflicts };
           } catch (e) {
             if (!(e instanceof ConditionsFailed)) throw e;
             conflicts++;
             if (e.failed.includes(3)) throw conflict('project_not_open', 'The project is not accepting work right now');
+            if (e.failed.includes(4)) {
+              throw conflict('claim_limit_reached', `You already hold ${maxActiveClaims} claimed tasks; submit or return one first`, { limit: maxActiveClaims });
+            }
             if (e.failed.includes(1)) break; // this worker already has this microtask
             m = await this.getMicrotask(m.microtaskId, true); // another worker took the slot first: look again
           }
@@ -276,7 +269,18 @@ export class DynamoMarketplaceStore {
     return [...after, ...before].map((i) => strip<Microtask>(i)!);
   }
 
-  private async claimSlot(project: Project, m: Microtask, a: Assignment): Promise<void> {
+  /** Claimed-and-unsubmitted assignments the worker holds now (the claim cap's counter). */
+  async activeClaims(workerId: string): Promise<number> {
+    const r = await this.client.send(new GetCommand({ TableName: this.table, Key: Keys.activeClaims(workerId), ConsistentRead: true }));
+    return (r.Item?.activeClaims as number | undefined) ?? 0;
+  }
+
+  /**
+   * One claim, atomically: the slot, the worker's guard on the microtask, the assignment, the
+   * project still published, and the worker's active-claims counter under the cap. Every way a
+   * claim ends (submit, return, expiry) takes the counter down in its own transaction.
+   */
+  private async claimSlot(project: Project, m: Microtask, a: Assignment, maxActiveClaims: number): Promise<void> {
     const next = m.openSlots - 1;
     await transactWrite(this.client, [
       {
@@ -327,7 +331,22 @@ export class DynamoMarketplaceStore {
           ExpressionAttributeValues: { ':published': 'published' },
         },
       },
+      {
+        Update: {
+          TableName: this.table,
+          Key: Keys.activeClaims(a.workerId),
+          UpdateExpression: 'ADD activeClaims :one SET workerId = :worker, #type = :type',
+          ConditionExpression: 'attribute_not_exists(activeClaims) OR activeClaims < :cap',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':one': 1, ':cap': maxActiveClaims, ':worker': a.workerId, ':type': 'ActiveClaims' },
+        },
+      },
     ]);
+  }
+
+  /** The counter item's decrement, for the transaction that ends a claim (exactly once, by that transaction's own condition). */
+  private releaseActiveClaim(workerId: string): TransactItem {
+    return { Update: { TableName: this.table, Key: Keys.activeClaims(workerId), UpdateExpression: 'ADD activeClaims :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } } };
   }
 
   // ---------------------------------------------------------------- assignments
@@ -368,6 +387,7 @@ export class DynamoMarketplaceStore {
         },
         // The lease is over: the sweeper has nothing to reclaim.
         { Update: { TableName: this.table, Key: Keys.claimGuard(a.microtaskId, a.workerId), UpdateExpression: 'REMOVE gsi1pk, gsi1sk' } },
+        this.releaseActiveClaim(a.workerId),
       ]);
     } catch (e) {
       if (e instanceof ConditionsFailed) throw conflict('assignment_not_open', 'The assignment can no longer be submitted (already submitted, or the lease expired)');
@@ -376,13 +396,13 @@ export class DynamoMarketplaceStore {
   }
 
   async listAssignmentsByWorker(workerId: string, limit: number, cursor?: string): Promise<Page<Assignment>> {
-    return this.page<Assignment>(0, Keys.assignmentByWorker(workerId, '', '').gsi1pk, limit, cursor, true);
+    return this.page<Assignment>({ index: 'gsi1', partition: Keys.assignmentByWorker(workerId, '', '').gsi1pk, newestFirst: true }, limit, cursor);
   }
 
 
   /** Bounded by the redundancy (≤ 50), so one page. */
   async listAssignmentsOfMicrotask(microtaskId: string): Promise<Assignment[]> {
-    return (await this.page<Assignment>(1, Keys.assignmentByMicrotask(microtaskId, '').gsi2pk, 200, undefined)).items;
+    return (await this.page<Assignment>({ index: 'gsi2', partition: Keys.assignmentByMicrotask(microtaskId, '').gsi2pk }, 200, undefined)).items;
   }
 
 
@@ -478,6 +498,7 @@ export class DynamoMarketplaceStore {
         },
         // The guard stays, so the worker is not handed the same microtask again; only its lease goes.
         { Update: { TableName: this.table, Key: Keys.claimGuard(lease.microtaskId, lease.workerId), UpdateExpression: 'REMOVE gsi1pk, gsi1sk' } },
+        this.releaseActiveClaim(lease.workerId),
         slot.reopen
           ? {
               Update: {
@@ -520,7 +541,7 @@ export class DynamoMarketplaceStore {
       ]);
       return true;
     } catch (e) {
-      if (e instanceof ConditionsFailed && (e.failed.includes(0) || (slot.reopen && e.failed.includes(3)))) return false;
+      if (e instanceof ConditionsFailed && (e.failed.includes(0) || (slot.reopen && e.failed.includes(4)))) return false;
       throw e;
     }
   }

@@ -44,6 +44,12 @@ export const Keys = {
   posting: (accountId: string, createdAt: string, entryId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `POSTING#${createdAt}#${entryId}` }),
 
   clientBilling: (orgId: string) => ({ pk: `CLIENT#${orgId}`, sk: 'BILLING' }),
+  /** An organisation's API key as the client manages it (name, hint, last use), listed under the org. */
+  apiKey: (orgId: string, keyId: string) => ({ pk: `CLIENT#${orgId}`, sk: `APIKEY#${keyId}` }),
+  /** The same key as the authorizer finds it: one GetItem by the SHA-256 of the presented key. */
+  apiKeyCredential: (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'CREDENTIAL' }),
+  /** Claimed-and-unsubmitted assignments of a worker, across projects: the claim cap's counter. */
+  activeClaims: (workerId: string) => ({ pk: `WORKER#${workerId}`, sk: 'ACTIVE_CLAIMS' }),
   /** A worker's totals per currency: approved and rejected counts, rewards earned, measured active time. */
   workerStats: (workerId: string, currency: string) => ({ pk: `WORKER#${workerId}`, sk: `STATS#${currency}` }),
   /** A reward in its hold period; indexed by release time within the worker's balance shard. */
