@@ -44,7 +44,7 @@ export const ROUTES = {
   openapi: { method: 'GET', path: '/openapi.json', handler: 'api/openapi', auth: 'public', summary: 'This API as an OpenAPI 3.1 document.' },
 
   createProject: { method: 'POST', path: '/projects', handler: 'api/create-project', auth: clients, body: S.CreateProjectBody, idempotent: true, summary: 'Create a draft project.' },
-  listProjects: { method: 'GET', path: '/projects', handler: 'api/list-projects', auth: clients, query: S.Pagination, summary: "List your organisation's projects." },
+  listProjects: { method: 'GET', path: '/projects', handler: 'api/list-projects', auth: clients, query: S.ListProjectsQuery, summary: "List your organisation's projects." },
   getProject: { method: 'GET', path: '/projects/{projectId}', handler: 'api/get-project', auth: clients, params: projectParams, summary: 'A project with its progress.' },
   addMicrotasks: { method: 'POST', path: '/projects/{projectId}/microtasks', handler: 'api/add-microtasks', auth: clients, params: projectParams, body: S.AddMicrotasksBody, idempotent: true, summary: 'Add up to 500 microtasks.' },
   publishProject: { method: 'POST', path: '/projects/{projectId}/publish', handler: 'api/publish-project', auth: clients, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Reserve escrow and open the project to workers.' },
@@ -52,7 +52,7 @@ export const ROUTES = {
   resumeProject: { method: 'POST', path: '/projects/{projectId}/resume', handler: 'api/resume-project', auth: clients, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Open a paused project to claims again.' },
   bulkBonuses: { method: 'POST', path: '/projects/{projectId}/bonuses', handler: 'api/bulk-bonuses', auth: clients, params: projectParams, body: S.BulkBonusBody, idempotent: true, summary: 'Pay up to 100 bonuses on assignments of the project; an outcome per bonus.' },
   cancelProject: { method: 'POST', path: '/projects/{projectId}/cancel', handler: 'api/cancel-project', auth: clients, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Stop the project; unclaimed slots are released and their escrow returned.' },
-  getResults: { method: 'GET', path: '/projects/{projectId}/results', handler: 'api/get-results', auth: clients, params: projectParams, query: S.Pagination, summary: 'Aggregated answer and every assignment, per microtask.' },
+  getResults: { method: 'GET', path: '/projects/{projectId}/results', handler: 'api/get-results', auth: clients, params: projectParams, query: S.ResultsQuery, summary: 'Aggregated answer and every assignment, per microtask.' },
 
   getAccount: { method: 'GET', path: '/account', handler: 'api/get-account', auth: clients, summary: "Your organisation's funds and escrow." },
   subscribe: { method: 'POST', path: '/account/subscription', handler: 'api/subscribe', auth: clients, body: S.EmptyBody, idempotent: true, summary: 'Pay one month of the subscription plan (lower fee on new projects).' },
@@ -65,7 +65,7 @@ export const ROUTES = {
   revokeApiKey: { method: 'DELETE', path: '/api-keys/{keyId}', handler: 'api/revoke-api-key', auth: clientLogins, params: z.strictObject({ keyId: S.ApiKeyId }), summary: 'Revoke an API key; it is refused within the authorizer cache time.' },
 
   claimAssignment: { method: 'POST', path: '/projects/{projectId}/assignments', handler: 'api/claim-assignment', auth: workers, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Claim the next open microtask of a project.' },
-  listMyAssignments: { method: 'GET', path: '/workers/me/assignments', handler: 'api/list-my-assignments', auth: workers, query: S.Pagination, summary: 'Your assignments, newest first, with outcomes and reasons.' },
+  listMyAssignments: { method: 'GET', path: '/workers/me/assignments', handler: 'api/list-my-assignments', auth: workers, query: S.MyAssignmentsQuery, summary: 'Your assignments, newest first, with outcomes and reasons.' },
   getAssignment: { method: 'GET', path: '/assignments/{assignmentId}', handler: 'api/get-assignment', auth: workers, params: assignmentParams, summary: 'One of your assignments with its microtask.' },
   submitAnswer: { method: 'POST', path: '/assignments/{assignmentId}/submission', handler: 'api/submit-answer', auth: workers, params: assignmentParams, body: S.SubmitAnswerBody, idempotent: true, summary: 'Submit your answer.' },
   getMyStatement: { method: 'GET', path: '/workers/me/statement', handler: 'api/get-my-statement', auth: workers, query: S.Pagination, summary: 'Every credit and payout of your balance, with its reason.' },

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { CURRENCIES } from '../domain/money';
+import { ASSIGNMENT_STATUSES } from '../domain/marketplace/assignment';
+import { MICROTASK_STATUSES } from '../domain/marketplace/microtask';
+import { PROJECT_STATUSES } from '../domain/marketplace/project';
 
 /**
  * Request and response schemas. Each one validates requests at runtime and is rendered into the
@@ -106,6 +109,10 @@ export const CompensationBody = z
     reason: Text(500).describe('Shown to the worker.'),
   })
   .meta({ id: 'Compensation' });
+
+export const ListProjectsQuery = Pagination.extend({ status: z.enum(PROJECT_STATUSES).optional() });
+export const MyAssignmentsQuery = Pagination.extend({ status: z.enum(ASSIGNMENT_STATUSES).optional() });
+export const ResultsQuery = Pagination.extend({ status: z.enum(MICROTASK_STATUSES).optional().describe("Only microtasks in this status; a page may then be short, or empty with a nextCursor.") });
 
 export const ClientStatementQuery = Pagination.extend({
   account: z.enum(['funds', 'escrow']).default('funds'),

@@ -1,6 +1,6 @@
 import { conflict, notFound } from '../domain/errors';
 import { answerLabel, validateAnswer } from '../domain/marketplace/answer-spec';
-import { assertOwnedBy, assertSubmittable, leaseEnd, type Assignment } from '../domain/marketplace/assignment';
+import { assertSubmittable, leaseEnd, type Assignment } from '../domain/marketplace/assignment';
 import { workerView } from '../domain/marketplace/microtask';
 import { costPerAssignment, type Project } from '../domain/marketplace/project';
 import { Entries } from '../domain/ledger/ledger';
@@ -58,8 +58,8 @@ export async function submitAnswerUseCase(
   ctx: { sourceIp?: string; userAgent?: string },
 ) {
   const a = await deps.marketplace.getAssignment(assignmentId, true);
-  if (!a) throw notFound('assignment', assignmentId);
-  assertOwnedBy(a, workerId);
+  // Another worker's assignment is "not found", as on every other route: ids leak nothing.
+  if (!a || a.workerId !== workerId) throw notFound('assignment', assignmentId);
   const project = await deps.marketplace.getProject(a.projectId);
   if (!project) throw notFound('project', a.projectId);
   const answer = validateAnswer(project.answerSpec, body.answer);
@@ -88,8 +88,8 @@ export async function submitAnswerUseCase(
   return { assignment: assignmentView(submitted), label: answerLabel(project.answerSpec, answer) };
 }
 
-export async function listMyAssignmentsUseCase(deps: Deps, workerId: string, limit: number, cursor?: string) {
-  const page = await deps.marketplace.listAssignmentsByWorker(workerId, limit, cursor);
+export async function listMyAssignmentsUseCase(deps: Deps, workerId: string, limit: number, cursor?: string, status?: Assignment['status']) {
+  const page = await deps.marketplace.listAssignmentsByWorker(workerId, limit, cursor, status);
   return { items: page.items.map(assignmentView), nextCursor: page.nextCursor };
 }
 

@@ -38,11 +38,12 @@ let idempotencyStore: DynamoDBPersistenceLayer | undefined;
 const store = () => (idempotencyStore ??= new DynamoDBPersistenceLayer({ tableName: config.idempotencyTableName() }));
 
 function parseBody(event: ApiEvent, route: RouteDef): unknown {
-  if (!route.body) return undefined;
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  // On every route, also those that read no body: nobody gets to make a function hold more than this.
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
     throw new DomainError('payload_too_large', 'body_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`, { limit: MAX_BODY_BYTES });
   }
+  if (!route.body) return undefined;
   if (raw.trim() === '') return {};
   try {
     return JSON.parse(raw);

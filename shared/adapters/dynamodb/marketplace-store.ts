@@ -31,6 +31,9 @@ function shuffled<T>(xs: T[]): T[] {
   return a;
 }
 
+const statusFilter = (status: string | undefined): Pick<PartitionQuery, 'filter'> =>
+  status ? { filter: { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': status } } } : {};
+
 /** How many open microtasks a claim reads from one shard before trying them. */
 const CANDIDATES_PER_SHARD = 25;
 
@@ -60,7 +63,7 @@ export class DynamoMarketplaceStore {
     await this.client.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...Keys.project(p.projectId), ...Keys.projectByOrg(p.orgId, p.createdAt, p.projectId), type: 'Project', ...p },
+        Item: { ...Keys.project(p.projectId), ...Keys.projectByOrg(p.orgId, p.createdAt, p.projectId), ...Keys.projectByOrgStatus(p.orgId, p.status, p.createdAt, p.projectId), type: 'Project', ...p },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -71,8 +74,12 @@ export class DynamoMarketplaceStore {
     return strip<Project>(r.Item);
   }
 
-  async listProjects(orgId: string, limit: number, cursor?: string): Promise<Page<Project>> {
-    return this.page<Project>({ index: 'gsi1', partition: Keys.projectByOrg(orgId, '', '').gsi1pk, newestFirst: true }, limit, cursor);
+  /** Newest first; with a status, from that status's own index partition (no filtering). */
+  async listProjects(orgId: string, limit: number, cursor?: string, status?: Project['status']): Promise<Page<Project>> {
+    const q: PartitionQuery = status
+      ? { index: 'gsi2', partition: Keys.projectByOrgStatus(orgId, status, '', '').gsi2pk, newestFirst: true }
+      : { index: 'gsi1', partition: Keys.projectByOrg(orgId, '', '').gsi1pk, newestFirst: true };
+    return this.page<Project>(q, limit, cursor);
   }
 
 
@@ -127,6 +134,11 @@ export class DynamoMarketplaceStore {
     }
   }
 
+  private statusIndexValues(project: Project, to: Project['status']) {
+    const k = Keys.projectByOrgStatus(project.orgId, to, project.createdAt, project.projectId);
+    return { ':byStatus': k.gsi2pk, ':byStatusSort': k.gsi2sk };
+  }
+
   /** A lifecycle transition, conditional on the status the caller saw. */
   async transition(project: Project, to: Project['status'], now: string): Promise<void> {
     try {
@@ -134,10 +146,10 @@ export class DynamoMarketplaceStore {
         new UpdateCommand({
           TableName: this.table,
           Key: Keys.project(project.projectId),
-          UpdateExpression: 'SET #status = :to, updatedAt = :now',
+          UpdateExpression: 'SET #status = :to, updatedAt = :now, gsi2pk = :byStatus, gsi2sk = :byStatusSort',
           ConditionExpression: '#status = :from',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':to': to, ':from': project.status, ':now': now },
+          ExpressionAttributeValues: { ':to': to, ':from': project.status, ':now': now, ...this.statusIndexValues(project, to) },
         }),
       );
     } catch (e) {
@@ -180,10 +192,10 @@ export class DynamoMarketplaceStore {
         Update: {
           TableName: this.table,
           Key: Keys.project(project.projectId),
-          UpdateExpression: 'SET #status = :published, publishedAt = :now, updatedAt = :now',
+          UpdateExpression: 'SET #status = :published, publishedAt = :now, updatedAt = :now, gsi2pk = :byStatus, gsi2sk = :byStatusSort',
           ConditionExpression: '#status = :draft AND microtaskCount = :count',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':published': 'published', ':draft': 'draft', ':now': now, ':count': project.microtaskCount },
+          ExpressionAttributeValues: { ':published': 'published', ':draft': 'draft', ':now': now, ':count': project.microtaskCount, ...this.statusIndexValues(project, 'published') },
         },
       },
       ...this.ledger.transactItems(escrow),
@@ -200,8 +212,9 @@ export class DynamoMarketplaceStore {
     }
   }
 
-  async listMicrotasks(projectId: string, limit: number, cursor?: string): Promise<Page<Microtask>> {
-    return this.page<Microtask>({ index: 'gsi2', partition: Keys.microtaskByProject(projectId, '').gsi2pk }, limit, cursor);
+  /** With a status, a bounded filtered read (MAX_EVALUATED_PER_REQUEST): the page may be short, with a cursor. */
+  async listMicrotasks(projectId: string, limit: number, cursor?: string, status?: Microtask['status']): Promise<Page<Microtask>> {
+    return this.page<Microtask>({ index: 'gsi2', partition: Keys.microtaskByProject(projectId, '').gsi2pk, ...statusFilter(status) }, limit, cursor);
   }
 
 
@@ -395,8 +408,9 @@ export class DynamoMarketplaceStore {
     }
   }
 
-  async listAssignmentsByWorker(workerId: string, limit: number, cursor?: string): Promise<Page<Assignment>> {
-    return this.page<Assignment>({ index: 'gsi1', partition: Keys.assignmentByWorker(workerId, '', '').gsi1pk, newestFirst: true }, limit, cursor);
+  /** Newest first. With a status, a bounded filtered read, as listMicrotasks. */
+  async listAssignmentsByWorker(workerId: string, limit: number, cursor?: string, status?: Assignment['status']): Promise<Page<Assignment>> {
+    return this.page<Assignment>({ index: 'gsi1', partition: Keys.assignmentByWorker(workerId, '', '').gsi1pk, newestFirst: true, ...statusFilter(status) }, limit, cursor);
   }
 
 

@@ -22,6 +22,8 @@ export const IDEMPOTENCY_TABLE = {
 export const Keys = {
   project: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'PROJECT' }),
   projectByOrg: (orgId: string, createdAt: string, projectId: string) => ({ gsi1pk: `ORG#${orgId}#PROJECTS`, gsi1sk: `${createdAt}#${projectId}` }),
+  /** The same list per status: moved to the new status's partition by every transition, in the same write. */
+  projectByOrgStatus: (orgId: string, status: string, createdAt: string, projectId: string) => ({ gsi2pk: `ORG#${orgId}#PROJECTS#${status}`, gsi2sk: `${createdAt}#${projectId}` }),
 
   microtask: (microtaskId: string) => ({ pk: `MICROTASK#${microtaskId}`, sk: 'MICROTASK' }),
   /** Sparse, write-sharded index of microtasks with open slots; removed when the last slot is claimed. */

@@ -1,8 +1,9 @@
-import { conflict, forbidden } from '../errors';
+import { conflict } from '../errors';
 import type { Answer } from './answer-spec';
 
 /** `expired`: the lease ran out before a submission; `returned`: the worker gave the task back. Both reopen the slot. */
-export type AssignmentStatus = 'claimed' | 'submitted' | 'approved' | 'rejected' | 'expired' | 'returned';
+export const ASSIGNMENT_STATUSES = ['claimed', 'submitted', 'approved', 'rejected', 'expired', 'returned'] as const;
+export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
 
 /** Why an assignment was approved or rejected: the rule that fired and its evidence. */
 export interface ReviewDecision {
@@ -30,9 +31,6 @@ export interface Assignment {
   decision?: ReviewDecision;
 }
 
-export function assertOwnedBy(a: Assignment, workerId: string): void {
-  if (a.workerId !== workerId) throw forbidden('not_your_assignment', 'This assignment belongs to another worker');
-}
 
 export function assertSubmittable(a: Assignment, now: string): void {
   if (a.status !== 'claimed') {

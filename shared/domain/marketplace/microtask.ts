@@ -1,4 +1,5 @@
-export type MicrotaskStatus = 'open' | 'reviewing' | 'completed' | 'review_failed' | 'cancelled';
+export const MICROTASK_STATUSES = ['open', 'reviewing', 'completed', 'review_failed', 'cancelled'] as const;
+export type MicrotaskStatus = (typeof MICROTASK_STATUSES)[number];
 
 export interface MicrotaskResult {
   /** The aggregated answer label, or null when the workers reached no consensus. */
