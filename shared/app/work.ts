@@ -1,6 +1,6 @@
 import { conflict, notFound } from '../domain/errors';
 import { answerLabel, validateAnswer } from '../domain/marketplace/answer-spec';
-import { assertSubmittable, leaseEnd, type Assignment } from '../domain/marketplace/assignment';
+import { assertOwnedBy, assertSubmittable, leaseEnd, type Assignment } from '../domain/marketplace/assignment';
 import { workerView } from '../domain/marketplace/microtask';
 import { costPerAssignment, type Project } from '../domain/marketplace/project';
 import { Entries } from '../domain/ledger/ledger';
@@ -58,8 +58,8 @@ export async function submitAnswerUseCase(
   ctx: { sourceIp?: string; userAgent?: string },
 ) {
   const a = await deps.marketplace.getAssignment(assignmentId, true);
-  // Another worker's assignment is "not found", as on every other route: ids leak nothing.
-  if (!a || a.workerId !== workerId) throw notFound('assignment', assignmentId);
+  if (!a) throw notFound('assignment', assignmentId);
+  assertOwnedBy(a, workerId);
   const project = await deps.marketplace.getProject(a.projectId);
   if (!project) throw notFound('project', a.projectId);
   const answer = validateAnswer(project.answerSpec, body.answer);

@@ -233,7 +233,9 @@ describe('bad input on every route', () => {
         for (const [kind, ids] of [['unknown', unknown], ['foreign', foreignHere]] as const) {
           if (!ids[name]) continue;
           const r = await call(route.method, pathWith(route, { [name]: ids[name]! }), validBodyFor(route));
-          expectError(r, 404, label(`${kind} ${name}`));
+          // Submitting another worker's assignment is a 403 `not_your_assignment` by contract (microtask-to-payout e2e).
+          const owned = kind === 'foreign' && route.path === '/assignments/{assignmentId}/submission' ? 403 : 404;
+          expectError(r, owned, label(`${kind} ${name}`));
           cover(route, 'id');
         }
       }

@@ -1,4 +1,4 @@
-import { conflict } from '../errors';
+import { conflict, forbidden } from '../errors';
 import type { Answer } from './answer-spec';
 
 /** `expired`: the lease ran out before a submission; `returned`: the worker gave the task back. Both reopen the slot. */
@@ -31,6 +31,9 @@ export interface Assignment {
   decision?: ReviewDecision;
 }
 
+export function assertOwnedBy(a: Assignment, workerId: string): void {
+  if (a.workerId !== workerId) throw forbidden('not_your_assignment', 'This assignment belongs to another worker');
+}
 
 export function assertSubmittable(a: Assignment, now: string): void {
   if (a.status !== 'claimed') {
