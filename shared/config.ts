@@ -29,6 +29,9 @@ export const ENV = {
   minPayoutMinor: 'MIN_PAYOUT_MINOR',
   platformFeeBasisPoints: 'PLATFORM_FEE_BASIS_POINTS',
   holdPeriodHours: 'HOLD_PERIOD_HOURS',
+  maxActiveClaimsPerWorker: 'MAX_ACTIVE_CLAIMS_PER_WORKER',
+  jwtIssuer: 'JWT_ISSUER',
+  jwtAudience: 'JWT_AUDIENCE',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   payoutDetailsKeyArn: 'PAYOUT_DETAILS_KEY_ARN',
   localMasterKey: 'TESSERA_LOCAL_MASTER_KEY',
@@ -51,6 +54,11 @@ export const config = {
   platformFeeBasisPoints: () => int(ENV.platformFeeBasisPoints, 1_000),
   /** How long an approved reward stays pending before it can be paid out; 0 pays it at the next run. */
   holdPeriodHours: () => int(ENV.holdPeriodHours, 0),
+  /** Claimed-and-unsubmitted assignments one worker may hold at once, across all projects. */
+  maxActiveClaimsPerWorker: () => int(ENV.maxActiveClaimsPerWorker, 5),
+  /** The Cognito user pool's issuer URL and the app client id its tokens must be for (the authorizer only). */
+  jwtIssuer: () => required(ENV.jwtIssuer),
+  jwtAudience: () => required(ENV.jwtAudience),
   s3ForcePathStyle: () => process.env[ENV.s3ForcePathStyle] === 'true',
   payoutDetailsKeyArn: () => required(ENV.payoutDetailsKeyArn),
   /** Set only by the local platform, which has no KMS: the master key of its envelope encryption. */

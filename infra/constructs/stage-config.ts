@@ -32,6 +32,13 @@ export interface StageConfig {
   readonly platformFeeBasisPoints: number;
   /** Hours an approved reward stays pending before it is payable (time to catch fraud and appeals). */
   readonly holdPeriodHours: number;
+  /** Claimed-and-unsubmitted assignments one worker may hold at once, across projects. */
+  readonly maxActiveClaimsPerWorker: number;
+  /**
+   * How long API Gateway caches the authorizer's answer per Authorization header. A revoked API key
+   * (or an expired login) keeps working at most this long; 0 disables the cache.
+   */
+  readonly authorizerCacheTtl: Duration;
   /** When the weekly payout run starts (UTC). */
   readonly payoutSchedule: CronOptions;
 }
@@ -67,6 +74,7 @@ const BASE = {
   minPayoutMinor: 1_000,
   platformFeeBasisPoints: 1_000,
   payoutSchedule: { minute: '0', hour: '6', weekDay: 'MON' },
+  maxActiveClaimsPerWorker: 5,
 } as const;
 
 const DEFAULTS: Record<StageName, Omit<StageConfig, 'allowedOrigins' | 'allowedOriginsConfigured'> & { allowedOrigins: string[] }> = {
@@ -80,6 +88,8 @@ const DEFAULTS: Record<StageName, Omit<StageConfig, 'allowedOrigins' | 'allowedO
     allowedOrigins: ['*'],
     apiThrottle: { rateLimit: 50, burstLimit: 100 },
     threatProtection: false,
+    // Short, so a revoked key is refused seconds later in local runs and tests, and the cache still exercised.
+    authorizerCacheTtl: Duration.seconds(2),
     // Local and dev runs pay at the next run, so a walk-through ends with a payout.
     holdPeriodHours: 0,
   },
@@ -94,6 +104,7 @@ const DEFAULTS: Record<StageName, Omit<StageConfig, 'allowedOrigins' | 'allowedO
     allowedOrigins: ['https://app.tessera.example'],
     apiThrottle: { rateLimit: 500, burstLimit: 1_000 },
     threatProtection: true,
+    authorizerCacheTtl: Duration.seconds(30),
     holdPeriodHours: 72,
   },
 };

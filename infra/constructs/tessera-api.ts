@@ -1,9 +1,9 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routeList, type RouteName } from '../../shared/api/routes';
@@ -12,11 +12,14 @@ import type { TesseraFunction } from './tessera-function';
 
 export interface TesseraApiProps {
   readonly config: StageConfig;
-  readonly userPool: IUserPool;
-  readonly userPoolClient: IUserPoolClient;
   /** One function per entry of the route table. */
   readonly functions: Record<RouteName, TesseraFunction>;
+  /** The Lambda authorizer: Cognito tokens and API keys (functions/auth/authorizer.ts). */
+  readonly authorizer: TesseraFunction;
 }
+
+/** The issuer of the user pool's tokens, as Cognito writes it in `iss`. */
+export const cognitoIssuer = (scope: Construct, userPool: IUserPool) => `https://cognito-idp.${Stack.of(scope).region}.amazonaws.com/${userPool.userPoolId}`;
 
 /** JSON access log line; every value quoted so a missing variable ("-") still parses. */
 const ACCESS_LOG_FIELDS = {
@@ -33,20 +36,22 @@ const ACCESS_LOG_FIELDS = {
   integrationLatency: '$context.integrationLatency',
   integrationError: '$context.integrationErrorMessage',
   authorizerError: '$context.authorizer.error',
-  sub: '$context.authorizer.claims.sub',
+  principal: '$context.authorizer.principal',
+  userId: '$context.authorizer.userId',
 };
 
 /**
  * The HTTP API (docs/adr/0001-http-api-with-jwt-authorizer.md), built from the route table: one
- * route and one Lambda per entry. Public routes have no authorizer; every other route needs a
- * Cognito JWT (id or access token of the web client). Group membership is checked by the shared
- * handler wrapper against the same route table.
+ * route and one Lambda per entry. Public routes have no authorizer; every other route goes through
+ * the Lambda authorizer, which accepts a Cognito JWT of the web client or an organisation's API key
+ * (docs/adr/0005-api-keys-and-lambda-authorizer.md). Groups, and which routes a key may call, are
+ * checked by the shared handler wrapper against the same route table.
  */
 export class TesseraApi extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
   readonly accessLogs: LogGroup;
-  readonly authorizer: HttpJwtAuthorizer;
+  readonly authorizer: HttpLambdaAuthorizer;
 
   constructor(scope: Construct, id: string, props: TesseraApiProps) {
     super(scope, id);
@@ -76,12 +81,12 @@ export class TesseraApi extends Construct {
       },
     });
 
-    // Cognito access tokens carry `client_id`, id tokens `aud`: HTTP API JWT authorizers check either against the audience.
-    const issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${props.userPool.userPoolId}`;
-    this.authorizer = new HttpJwtAuthorizer('CognitoJwt', issuer, {
-      authorizerName: 'cognito-jwt',
+    // Cached per Authorization header: a revoked key or an expired token is refused at most one TTL later.
+    this.authorizer = new HttpLambdaAuthorizer('TesseraAuthorizer', props.authorizer.function, {
+      authorizerName: 'tessera-tokens-and-keys',
       identitySource: ['$request.header.Authorization'],
-      jwtAudience: [props.userPoolClient.userPoolClientId],
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      resultsCacheTtl: config.authorizerCacheTtl,
     });
     const none = new HttpNoneAuthorizer();
 

@@ -60,7 +60,8 @@ export interface TesseraFunctionProps {
   readonly environment?: Record<string, string>;
 }
 
-export type TableAccess = 'read' | 'readWrite';
+/** `readUpdate`: read, plus UpdateItem only (no put, no delete). */
+export type TableAccess = 'read' | 'readUpdate' | 'readWrite';
 export type BucketAccess = 'head' | 'read' | 'readWrite' | 'upload' | 'inspect';
 
 const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
@@ -155,7 +156,8 @@ export class TesseraFunction extends Construct implements IGrantable {
   bindTable(table: ITable, access: TableAccess): this {
     this.addEnvironment(ENV.tableName, table.tableName);
     const indexes = MAIN_TABLE.indexes.map((i) => `${table.tableArn}/index/${i.indexName}`);
-    this.allow([...TABLE_READ, ...(access === 'readWrite' ? TABLE_WRITE : [])], [table.tableArn, ...indexes]);
+    const write = access === 'readWrite' ? TABLE_WRITE : access === 'readUpdate' ? ['dynamodb:UpdateItem'] : [];
+    this.allow([...TABLE_READ, ...write], [table.tableArn, ...indexes]);
     return this;
   }
 
@@ -269,11 +271,19 @@ export class TesseraFunction extends Construct implements IGrantable {
     return this;
   }
 
+  /** The user pool whose tokens the API accepts: JWT_ISSUER and JWT_AUDIENCE (the authorizer verifies them itself). */
+  bindTokenIssuer(issuer: string, audience: string): this {
+    this.addEnvironment(ENV.jwtIssuer, issuer);
+    this.addEnvironment(ENV.jwtAudience, audience);
+    return this;
+  }
+
   /** Business settings from the stage config. */
-  bindSettings(config: Pick<StageConfig, 'minPayoutMinor' | 'platformFeeBasisPoints' | 'holdPeriodHours'>): this {
+  bindSettings(config: Pick<StageConfig, 'minPayoutMinor' | 'platformFeeBasisPoints' | 'holdPeriodHours' | 'maxActiveClaimsPerWorker'>): this {
     this.addEnvironment(ENV.minPayoutMinor, String(config.minPayoutMinor));
     this.addEnvironment(ENV.platformFeeBasisPoints, String(config.platformFeeBasisPoints));
     this.addEnvironment(ENV.holdPeriodHours, String(config.holdPeriodHours));
+    this.addEnvironment(ENV.maxActiveClaimsPerWorker, String(config.maxActiveClaimsPerWorker));
     return this;
   }
 

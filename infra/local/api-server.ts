@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { LocalFunction, LocalLambdas } from './lambda-runtime';
 import type { TemplateResolver } from './template';
 
@@ -11,15 +10,44 @@ interface LocalRoute {
   paramNames: string[];
   routeKey: string;
   fn: LocalFunction;
-  jwt: boolean;
+  authorizer?: LocalAuthorizer;
+}
+
+/** An HTTP API Lambda REQUEST authorizer (payload 2.0, simple responses), as the template declares it. */
+interface LocalAuthorizer {
+  id: string;
+  fn: LocalFunction;
+  /** `$request.header.Authorization` → `authorization` */
+  identityHeaders: string[];
+  ttlSeconds: number;
 }
 
 /** API Gateway's own payload limit for HTTP APIs; the handlers enforce their smaller one. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 
+function authorizersFromTemplate(resolver: TemplateResolver, lambdas: LocalLambdas): Map<string, LocalAuthorizer> {
+  const out = new Map<string, LocalAuthorizer>();
+  for (const { stack, id, resource } of resolver.resources('AWS::ApiGatewayV2::Authorizer')) {
+    const p = resource.Properties ?? {};
+    if (p.AuthorizerType !== 'REQUEST' || p.AuthorizerPayloadFormatVersion !== '2.0' || p.EnableSimpleResponses !== true) {
+      throw new Error(`Authorizer ${id}: only Lambda REQUEST authorizers with payload 2.0 and simple responses are emulated`);
+    }
+    const uri = resolver.resolve(p.AuthorizerUri, stack) as string;
+    const fn = lambdas.byArn(uri.match(/\/functions\/(.+)\/invocations$/)?.[1] ?? '');
+    if (!fn) throw new Error(`Authorizer ${id} invokes ${uri}, which is no local function`);
+    const identityHeaders = (p.IdentitySource as string[]).map((src) => {
+      const header = src.match(/^\$request\.header\.(.+)$/)?.[1];
+      if (!header) throw new Error(`Authorizer ${id}: identity source ${src} is not emulated`);
+      return header.toLowerCase();
+    });
+    out.set(`${stack}/${id}`, { id, fn, identityHeaders, ttlSeconds: Number(p.AuthorizerResultTtlInSeconds ?? 300) });
+  }
+  return out;
+}
+
 /**
  * Reads the HTTP API out of the template — each AWS::ApiGatewayV2::Route with its integration's
- * function and its authorization type — so the local server serves exactly the deployed routes.
+ * function and its authorizer — so the local server serves exactly the deployed routes.
  */
 export function routesFromTemplate(resolver: TemplateResolver, lambdas: LocalLambdas): LocalRoute[] {
   const integrations = new Map<string, LocalFunction>();
@@ -28,6 +56,7 @@ export function routesFromTemplate(resolver: TemplateResolver, lambdas: LocalLam
     const fn = lambdas.byArn(uri);
     if (fn) integrations.set(`${stack}/${id}`, fn);
   }
+  const authorizers = authorizersFromTemplate(resolver, lambdas);
   return resolver.resources('AWS::ApiGatewayV2::Route').map(({ stack, resource }) => {
     const routeKey = resource.Properties!.RouteKey as string;
     const [method, path] = routeKey.split(' ') as [string, string];
@@ -42,39 +71,36 @@ export function routesFromTemplate(resolver: TemplateResolver, lambdas: LocalLam
         return '([^/]+)';
       })}$`,
     );
-    return { method, path, pattern, paramNames, routeKey, fn, jwt: resource.Properties!.AuthorizationType === 'JWT' };
+    const type = resource.Properties!.AuthorizationType ?? 'NONE';
+    let authorizer: LocalAuthorizer | undefined;
+    if (type === 'CUSTOM') {
+      authorizer = authorizers.get(`${stack}/${resource.Properties!.AuthorizerId?.Ref}`);
+      if (!authorizer) throw new Error(`Route ${routeKey} names an authorizer the template does not define`);
+    } else if (type !== 'NONE') {
+      throw new Error(`Route ${routeKey}: authorization type ${type} is not emulated`);
+    }
+    return { method, path, pattern, paramNames, routeKey, fn, authorizer };
   });
-}
-
-/** HTTP APIs hand claims to Lambda as strings, arrays flattened to "[a b]"; mimic that exactly. */
-function gatewayClaims(p: JWTPayload): Record<string, string> {
-  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : String(v)]));
 }
 
 export interface ApiServerOptions {
   port: number;
-  cognitoUrl: string;
-  userPoolId: string;
-  clientId: string;
   log?: (line: string) => void;
 }
 
-export async function startApiServer(routes: LocalRoute[], lambdas: LocalLambdas, opts: ApiServerOptions): Promise<Server> {
-  const issuer = `${opts.cognitoUrl}/${opts.userPoolId}`;
-  const jwks = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
+type SimpleAuthorizerResult = { isAuthorized: boolean; context?: Record<string, unknown> };
 
-  async function verify(authorization: string | undefined): Promise<JWTPayload | undefined> {
-    const token = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
-    if (!token) return undefined;
-    try {
-      const { payload } = await jwtVerify(token, jwks, { issuer });
-      // The JWT authorizer accepts an access token whose client_id (or an id token whose aud) is the app client.
-      const audience = payload.client_id ?? payload.aud;
-      if (audience !== opts.clientId && !(Array.isArray(audience) && audience.includes(opts.clientId))) return undefined;
-      return payload;
-    } catch {
-      return undefined;
-    }
+export async function startApiServer(routes: LocalRoute[], lambdas: LocalLambdas, opts: ApiServerOptions): Promise<Server> {
+  // API Gateway caches an authorizer's answer per authorizer and identity-source values, for its TTL.
+  const cache = new Map<string, { until: number; result: SimpleAuthorizerResult }>();
+
+  async function runAuthorizer(a: LocalAuthorizer, identity: string[], request: Record<string, unknown>): Promise<SimpleAuthorizerResult> {
+    const key = JSON.stringify([a.id, identity]);
+    const hit = cache.get(key);
+    if (hit && hit.until > Date.now()) return hit.result;
+    const result = (await lambdas.invoke(a.fn, { ...request, type: 'REQUEST', identitySource: identity, routeArn: `arn:aws:execute-api:local:local:local/$default/${String(request.routeKey).replace(' ', '')}` })) as SimpleAuthorizerResult;
+    if (a.ttlSeconds > 0) cache.set(key, { until: Date.now() + a.ttlSeconds * 1000, result });
+    return result;
   }
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -99,15 +125,10 @@ export async function startApiServer(routes: LocalRoute[], lambdas: LocalLambdas
     if (!route) return send(res, 404, { message: 'Not Found' });
     const params = Object.fromEntries(route.paramNames.map((n, i) => [n, decodeURIComponent(url.pathname.match(route.pattern)![i + 1]!)]));
 
-    let claims: JWTPayload | undefined;
-    if (route.jwt) {
-      claims = await verify(req.headers.authorization);
-      if (!claims) return send(res, 401, { message: 'Unauthorized' });
-    }
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : String(v)]));
     const body = Buffer.concat(chunks).toString('utf8');
     const now = new Date();
-    const event = {
+    const event: Record<string, any> = {
       version: '2.0',
       routeKey: route.routeKey,
       rawPath: url.pathname,
@@ -128,9 +149,24 @@ export async function startApiServer(routes: LocalRoute[], lambdas: LocalLambdas
         stage: '$default',
         time: now.toUTCString(),
         timeEpoch: now.getTime(),
-        ...(claims ? { authorizer: { jwt: { claims: gatewayClaims(claims), scopes: String(claims.scope ?? '').split(' ').filter(Boolean) } } } : {}),
       },
     };
+
+    if (route.authorizer) {
+      // As API Gateway: a missing identity source is a 401 without calling the authorizer; a denial is a 403; a failing authorizer a 500.
+      const identity = route.authorizer.identityHeaders.map((h) => headers[h] ?? '');
+      if (identity.some((v) => !v)) return send(res, 401, { message: 'Unauthorized' });
+      let result: SimpleAuthorizerResult;
+      try {
+        const { body: _body, isBase64Encoded: _b64, ...request } = event;
+        result = await runAuthorizer(route.authorizer, identity, request);
+      } catch (e) {
+        opts.log?.(`[api] authorizer for ${route.routeKey} crashed: ${(e as Error).stack}`);
+        return send(res, 500, { message: 'Internal Server Error' });
+      }
+      if (result?.isAuthorized !== true) return send(res, 403, { message: 'Forbidden' });
+      event.requestContext.authorizer = { lambda: result.context ?? {} };
+    }
     try {
       const r = (await lambdas.invoke(route.fn, event)) as { statusCode: number; headers?: Record<string, string>; body?: string };
       send(res, r.statusCode, r.body ?? '', { 'access-control-allow-origin': '*', ...(r.headers ?? {}) });

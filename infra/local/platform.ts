@@ -11,6 +11,7 @@ import { LOCAL_CREDENTIALS, provision } from './provision';
 import { LocalStepFunctions } from './step-functions';
 import { LOCAL_REGION, synthesize, TemplateResolver } from './template';
 import type { PlatformInfo } from './users';
+import { ENV } from '../../shared/config';
 
 export interface LocalPlatform {
   info: PlatformInfo;
@@ -88,6 +89,10 @@ export async function startPlatform(opts: PlatformOptions): Promise<LocalPlatfor
     const lambdas = new LocalLambdas(resolver, opts.root);
     const { NODE_OPTIONS: _ignored, ...functionEnv } = lambdas.mergedEnvironment();
     Object.assign(process.env, functionEnv);
+    // The authorizer verifies tokens against the pool's issuer; locally cognito-local is that issuer,
+    // as the AWS_ENDPOINT_URL_* variables make the emulators the SDK's endpoints.
+    const issuer = process.env[ENV.jwtIssuer];
+    if (issuer) process.env[ENV.jwtIssuer] = localIssuer(issuer, endpoints.cognito, userPoolId);
 
     sfn = new LocalStepFunctions(resolver, lambdas, log);
     process.env.AWS_ENDPOINT_URL_SFN = await sfn.listen();
@@ -97,7 +102,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<LocalPlatfor
     pollers = startQueuePollers(resolver, lambdas, sqs, log);
     scheduler = startScheduler(resolver, sfn, lambdas, log);
 
-    api = await startApiServer(routesFromTemplate(resolver, lambdas), lambdas, { port: opts.port, cognitoUrl: endpoints.cognito, userPoolId, clientId, log });
+    api = await startApiServer(routesFromTemplate(resolver, lambdas), lambdas, { port: opts.port, log });
     const info: PlatformInfo = { apiUrl: `http://localhost:${opts.port}`, cognitoUrl: endpoints.cognito, userPoolId, clientId, region: LOCAL_REGION };
     writeFileSync(join(opts.dataDir, 'platform.json'), JSON.stringify({ ...info, endpoints, stepFunctions: sfn.url, pid: process.pid }, null, 2));
     return { info, stepFunctions: sfn, stop };
@@ -105,4 +110,11 @@ export async function startPlatform(opts: PlatformOptions): Promise<LocalPlatfor
     await stop();
     throw e;
   }
+}
+
+/** `https://cognito-idp.<region>.amazonaws.com/<pool>` as the template says it → cognito-local's issuer for the same pool. */
+export function localIssuer(templateIssuer: string, cognitoUrl: string, userPoolId: string): string {
+  const m = templateIssuer.match(/^https:\/\/cognito-idp\.[\w-]+\.amazonaws\.com\/(.+)$/);
+  if (!m || m[1] !== userPoolId) throw new Error(`Unexpected token issuer in the template: ${templateIssuer}`);
+  return `${cognitoUrl}/${userPoolId}`;
 }

@@ -15,7 +15,7 @@ import { PayoutWorkflow } from '../constructs/payout-workflow';
 import { ReviewWorkflow } from '../constructs/review-workflow';
 import { BULK_JOB_RUNNER, SUBMISSION_CONSUMER, type StageConfig } from '../constructs/stage-config';
 import { JOB_PREFIX } from '../../shared/adapters/s3/job-keys';
-import { TesseraApi } from '../constructs/tessera-api';
+import { cognitoIssuer, TesseraApi } from '../constructs/tessera-api';
 import { TesseraFunction } from '../constructs/tessera-function';
 
 export interface StatelessStackProps extends StackProps {
@@ -104,6 +104,11 @@ export class StatelessStack extends Stack {
 
     grant(r.health, (fn) => fn.bindTable(table, 'read').bindBucket(mediaBucket, 'head').bindQueueAttributes(submissionQueue));
     grant(r.openapi, () => {});
+    // Not idempotent by key on purpose: a stored replay would keep the new API key in clear for a day.
+    for (const fn of [r.createApiKey, r.revokeApiKey]) grant(fn, (f) => f.bindTable(table, 'readWrite'));
+    grant(r.listApiKeys, reads);
+    // Reads a credential by hash and stamps the key's last use; verifies Cognito tokens itself.
+    grant(w.apiAuthorizer, (fn) => fn.bindTable(table, 'readUpdate').bindTokenIssuer(cognitoIssuer(this, props.userPool), props.userPoolClient.userPoolClientId));
     for (const fn of [r.createProject, r.addMicrotasks, r.publishProject, r.topUp, r.claimAssignment, r.bonusAssignment, r.compensateWorker, r.subscribe, r.setClientFee, r.cancelProject, r.pauseProject, r.resumeProject, r.bulkBonuses, r.returnAssignment, r.updateProject]) grant(fn, writes);
     for (const fn of [r.listProjects, r.getProject, r.getResults, r.getAccount, r.getStatement, r.listMyAssignments, r.getAssignment, r.getEarnings, r.getMyStatement, r.getPayoutRun, r.getReconciliation]) {
       grant(fn, reads);
@@ -193,7 +198,7 @@ export class StatelessStack extends Stack {
     }
 
     // --- The HTTP API.
-    this.api = new TesseraApi(this, 'Api', { config, userPool: props.userPool, userPoolClient: props.userPoolClient, functions: r });
+    this.api = new TesseraApi(this, 'Api', { config, functions: r, authorizer: w.apiAuthorizer });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'ReviewStateMachineArn', { value: this.reviewWorkflow.stateMachine.stateMachineArn });

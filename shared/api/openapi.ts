@@ -34,7 +34,8 @@ export function openApiDocument(serverUrl?: string) {
     const op: Record<string, unknown> = {
       operationId: r.name,
       summary: r.summary,
-      security: r.auth === 'public' ? [] : [{ cognito: [] }],
+      // Alternatives: a login, or (on client routes that allow it) an organisation's API key.
+      security: r.auth === 'public' ? [] : [{ cognito: [] }, ...(r.auth.groups.includes('clients') && r.auth.apiKeys !== false ? [{ apiKey: [] }] : [])],
       ...(r.auth === 'public' ? {} : { 'x-tessera-groups': r.auth.groups }),
       parameters: parameters(r),
       responses: {
@@ -56,7 +57,10 @@ export function openApiDocument(serverUrl?: string) {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     components: {
       schemas: components,
-      securitySchemes: { cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito access token; the route is open to the groups in x-tessera-groups.' } },
+      securitySchemes: {
+        cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito access token; the route is open to the groups in x-tessera-groups.' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: "`ApiKey tsk_live_…` (or `Bearer tsk_live_…`): an organisation's API key, acting as its client. Client routes only." },
+      },
     },
     paths,
   };

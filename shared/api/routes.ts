@@ -17,8 +17,11 @@ export interface RouteDef {
   path: string;
   /** Handler module under functions/, also the Lambda function's logical name. */
   handler: string;
-  /** `public` routes have no authorizer; the others need a token of a user in one of `groups`. */
-  auth: 'public' | { groups: readonly Group[] };
+  /**
+   * `public` routes have no authorizer; the others need a token of a user in one of `groups`, or an
+   * organisation's API key on client routes (unless `apiKeys: false`).
+   */
+  auth: 'public' | { groups: readonly Group[]; apiKeys?: false };
   summary: string;
   params?: z.ZodObject;
   query?: z.ZodObject;
@@ -32,6 +35,8 @@ const workers = { groups: ['workers'] } as const;
 const admins = { groups: ['admins'] } as const;
 const owners = { groups: ['clients', 'admins'] } as const;
 const anyone = { groups: ['clients', 'admins', 'workers'] } as const;
+/** Managing API keys takes a signed-in client: a leaked key cannot mint or hide others. */
+const clientLogins = { groups: ['clients'], apiKeys: false } as const;
 
 const projectParams = z.strictObject({ projectId: S.ProjectId });
 const assignmentParams = z.strictObject({ assignmentId: S.AssignmentId });
@@ -48,7 +53,7 @@ export const ROUTES = {
   openapi: { method: 'GET', path: '/openapi.json', handler: 'api/openapi', auth: 'public', summary: 'This API as an OpenAPI 3.1 document.' },
 
   createProject: { method: 'POST', path: '/projects', handler: 'api/create-project', auth: clients, body: S.CreateProjectBody, idempotent: true, summary: 'Create a draft project.' },
-  listProjects: { method: 'GET', path: '/projects', handler: 'api/list-projects', auth: clients, query: S.Pagination, summary: "List your organisation's projects." },
+  listProjects: { method: 'GET', path: '/projects', handler: 'api/list-projects', auth: clients, query: S.ListProjectsQuery, summary: "List your organisation's projects." },
   getProject: { method: 'GET', path: '/projects/{projectId}', handler: 'api/get-project', auth: clients, params: projectParams, summary: 'A project with its progress.' },
   updateProject: { method: 'PATCH', path: '/projects/{projectId}', handler: 'api/update-project', auth: clients, params: projectParams, body: S.UpdateProjectBody, idempotent: true, summary: 'Change the texts, the budget cap or (later only) the deadline of an open project.' },
   addMicrotasks: { method: 'POST', path: '/projects/{projectId}/microtasks', handler: 'api/add-microtasks', auth: clients, params: projectParams, body: S.AddMicrotasksBody, idempotent: true, summary: 'Add up to 500 microtasks.' },
@@ -57,7 +62,7 @@ export const ROUTES = {
   resumeProject: { method: 'POST', path: '/projects/{projectId}/resume', handler: 'api/resume-project', auth: clients, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Open a paused project to claims again.' },
   bulkBonuses: { method: 'POST', path: '/projects/{projectId}/bonuses', handler: 'api/bulk-bonuses', auth: clients, params: projectParams, body: S.BulkBonusBody, idempotent: true, summary: 'Pay up to 100 bonuses on assignments of the project; an outcome per bonus.' },
   cancelProject: { method: 'POST', path: '/projects/{projectId}/cancel', handler: 'api/cancel-project', auth: clients, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Stop the project; unclaimed slots are released and their escrow returned.' },
-  getResults: { method: 'GET', path: '/projects/{projectId}/results', handler: 'api/get-results', auth: clients, params: projectParams, query: S.Pagination, summary: 'Aggregated answer and every assignment, per microtask.' },
+  getResults: { method: 'GET', path: '/projects/{projectId}/results', handler: 'api/get-results', auth: clients, params: projectParams, query: S.ResultsQuery, summary: 'Aggregated answer and every assignment, per microtask.' },
 
   createImport: { method: 'POST', path: '/projects/{projectId}/imports', handler: 'api/create-import', auth: clients, params: projectParams, body: S.CreateImportBody, idempotent: true, summary: 'Create a bulk import (CSV or JSONL) and get a presigned upload for its file.' },
   startImport: { method: 'POST', path: '/imports/{importId}/start', handler: 'api/start-import', auth: clients, params: importParams, body: S.EmptyBody, idempotent: true, summary: 'Start importing the uploaded file; after a stop for funds, go on from where it stopped.' },
@@ -71,8 +76,12 @@ export const ROUTES = {
   bonusAssignment: { method: 'POST', path: '/assignments/{assignmentId}/bonuses', handler: 'api/bonus-assignment', auth: clients, params: assignmentParams, body: S.BonusBody, idempotent: true, summary: 'Pay the worker of an answered assignment a bonus, with a reason they see.' },
   topUp: { method: 'POST', path: '/account/top-ups', handler: 'api/top-up', auth: clients, body: S.TopUpBody, idempotent: true, summary: 'Add funds through the payment provider (a sandbox locally).' },
 
+  createApiKey: { method: 'POST', path: '/api-keys', handler: 'api/create-api-key', auth: clientLogins, body: S.CreateApiKeyBody, summary: 'Create an API key for your systems; the key is shown in this response only.' },
+  listApiKeys: { method: 'GET', path: '/api-keys', handler: 'api/list-api-keys', auth: clientLogins, query: S.ListApiKeysQuery, summary: "Your organisation's API keys (never the keys themselves), newest first." },
+  revokeApiKey: { method: 'DELETE', path: '/api-keys/{keyId}', handler: 'api/revoke-api-key', auth: clientLogins, params: z.strictObject({ keyId: S.ApiKeyId }), summary: 'Revoke an API key; it is refused within the authorizer cache time.' },
+
   claimAssignment: { method: 'POST', path: '/projects/{projectId}/assignments', handler: 'api/claim-assignment', auth: workers, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Claim the next open microtask of a project.' },
-  listMyAssignments: { method: 'GET', path: '/workers/me/assignments', handler: 'api/list-my-assignments', auth: workers, query: S.Pagination, summary: 'Your assignments, newest first, with outcomes and reasons.' },
+  listMyAssignments: { method: 'GET', path: '/workers/me/assignments', handler: 'api/list-my-assignments', auth: workers, query: S.MyAssignmentsQuery, summary: 'Your assignments, newest first, with outcomes and reasons.' },
   getAssignment: { method: 'GET', path: '/assignments/{assignmentId}', handler: 'api/get-assignment', auth: workers, params: assignmentParams, summary: 'One of your assignments with its microtask.' },
   submitAnswer: { method: 'POST', path: '/assignments/{assignmentId}/submission', handler: 'api/submit-answer', auth: workers, params: assignmentParams, body: S.SubmitAnswerBody, idempotent: true, summary: 'Submit your answer.' },
   getMyStatement: { method: 'GET', path: '/workers/me/statement', handler: 'api/get-my-statement', auth: workers, query: S.Pagination, summary: 'Every credit and payout of your balance, with its reason.' },
@@ -124,7 +133,7 @@ export type RouteName = keyof typeof ROUTES;
 export const routeList = (): (RouteDef & { name: RouteName })[] =>
   (Object.entries(ROUTES) as [RouteName, RouteDef][]).map(([name, r]) => ({ ...r, name }));
 
-/** Non-HTTP Lambda functions: the queue consumer and the state machines' tasks. */
+/** Non-route Lambda functions: the queue consumer, the state machines' tasks, the sweeper and the API's authorizer. */
 export const WORKER_FUNCTIONS = {
   submissionConsumer: 'queue/submission-consumer',
   reviewLoad: 'review/load-submissions',
@@ -139,4 +148,5 @@ export const WORKER_FUNCTIONS = {
   expireProjects: 'project/expire-projects',
   importRunner: 'queue/import-runner',
   exportRunner: 'queue/export-runner',
+  apiAuthorizer: 'auth/authorizer',
 } as const;

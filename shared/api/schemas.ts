@@ -7,6 +7,9 @@ import { GENDERS, LANGUAGE_LEVELS } from '../domain/workers/profile';
 import { WORKER_DIMENSIONS } from '../domain/workers/quotas';
 import { COMPARATORS, valueArity } from '../domain/workers/requirements';
 import { MAX_PRIORITY } from '../domain/marketplace/project';
+import { ASSIGNMENT_STATUSES } from '../domain/marketplace/assignment';
+import { MICROTASK_STATUSES } from '../domain/marketplace/microtask';
+import { PROJECT_STATUSES } from '../domain/marketplace/project';
 
 /**
  * Request and response schemas. Each one validates requests at runtime and is rendered into the
@@ -22,6 +25,7 @@ export const PayoutRunId = id('run');
 export const MediaId = id('med');
 export const ImportId = id('imp');
 export const ExportId = id('exp');
+export const ApiKeyId = id('key');
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -403,6 +407,10 @@ export const CompensationBody = z
   })
   .meta({ id: 'Compensation' });
 
+export const ListProjectsQuery = Pagination.extend({ status: z.enum(PROJECT_STATUSES).optional() });
+export const MyAssignmentsQuery = Pagination.extend({ status: z.enum(ASSIGNMENT_STATUSES).optional() });
+export const ResultsQuery = Pagination.extend({ status: z.enum(MICROTASK_STATUSES).optional().describe("Only microtasks in this status; a page may then be short, or empty with a nextCursor.") });
+
 export const ClientStatementQuery = Pagination.extend({
   account: z.enum(['funds', 'escrow']).default('funds'),
 });
@@ -529,3 +537,13 @@ export const CreateExportBody = z
     format: z.enum(EXPORT_FORMATS).default('jsonl').describe('jsonl: one microtask per line as the results route shows it; csv: nested values as JSON cells.'),
   })
   .meta({ id: 'CreateExport' });
+export const CreateApiKeyBody = z
+  .strictObject({
+    name: Text(100).describe('What the key is for, e.g. the client system that uses it.'),
+    expiresAt: z.iso.datetime({ offset: true }).optional().describe('When the key stops working (ISO 8601, within 2 years); never, if left out.'),
+  })
+  .meta({ id: 'CreateApiKey' });
+
+export const ListApiKeysQuery = Pagination.extend({
+  status: z.enum(['active', 'revoked']).optional(),
+});

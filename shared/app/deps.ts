@@ -1,6 +1,7 @@
 import { clients } from '../adapters/aws-clients';
 import { EnvelopeEncryption, KmsKeyWrapper, LocalKeyWrapper } from '../adapters/crypto/envelope';
 import { DynamoBulkJobStore } from '../adapters/dynamodb/bulk-job-store';
+import { DynamoApiKeyStore } from '../adapters/dynamodb/api-key-store';
 import { DynamoBillingStore } from '../adapters/dynamodb/billing-store';
 import { DynamoLedger } from '../adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../adapters/dynamodb/marketplace-store';
@@ -34,6 +35,7 @@ export interface Deps {
   jobFiles: () => JobFiles;
   importQueue: () => JobQueue;
   exportQueue: () => JobQueue;
+  apiKeys: DynamoApiKeyStore;
   submissions: () => SubmissionQueue;
   reviewWorkflow: () => Workflow;
   payoutWorkflow: () => Workflow;
@@ -44,7 +46,7 @@ export interface Deps {
   payoutDetails: () => EnvelopeEncryption;
   now: () => string;
   newId: (prefix: string) => string;
-  settings: { minPayoutMinor: number; feeBasisPoints: number; holdPeriodHours: number };
+  settings: { minPayoutMinor: number; feeBasisPoints: number; holdPeriodHours: number; maxActiveClaimsPerWorker: number };
 }
 
 let deps: Deps | undefined;
@@ -76,6 +78,7 @@ export function getDeps(): Deps {
     jobFiles: () => (files ??= new JobFiles(clients.s3(), config.mediaBucket())),
     importQueue: () => (imports ??= new JobQueue(clients.sqs(), config.importQueueUrl())),
     exportQueue: () => (exports ??= new JobQueue(clients.sqs(), config.exportQueueUrl())),
+    apiKeys: new DynamoApiKeyStore(clients.dynamo(), table),
     submissions: () => (queue ??= new SubmissionQueue(clients.sqs(), config.submissionQueueUrl())),
     reviewWorkflow: () => (review ??= new Workflow(clients.sfn(), config.reviewStateMachineArn())),
     payoutWorkflow: () => (payout ??= new Workflow(clients.sfn(), config.payoutStateMachineArn())),
@@ -88,7 +91,7 @@ export function getDeps(): Deps {
     },
     now: () => new Date().toISOString(),
     newId: (prefix) => newId(prefix),
-    settings: { minPayoutMinor: config.minPayoutMinor(), feeBasisPoints: config.platformFeeBasisPoints(), holdPeriodHours: config.holdPeriodHours() },
+    settings: { minPayoutMinor: config.minPayoutMinor(), feeBasisPoints: config.platformFeeBasisPoints(), holdPeriodHours: config.holdPeriodHours(), maxActiveClaimsPerWorker: config.maxActiveClaimsPerWorker() },
   };
   return deps;
 }

@@ -120,9 +120,9 @@ export async function publishProjectUseCase(deps: Deps, orgId: string, projectId
   return projectView({ ...project, status: 'published', publishedAt: now, updatedAt: now, committedMinor: (project.committedMinor ?? 0) + amount });
 }
 
-export async function getResultsUseCase(deps: Deps, orgId: string, projectId: string, limit: number, cursor?: string) {
+export async function getResultsUseCase(deps: Deps, orgId: string, projectId: string, limit: number, cursor?: string, status?: Microtask['status']) {
   await ownedProject(deps, orgId, projectId);
-  const page = await deps.marketplace.listMicrotasks(projectId, limit, cursor);
+  const page = await deps.marketplace.listMicrotasks(projectId, limit, cursor, status);
   // One bounded query per microtask on the page (redundancy ≤ 50), never a scan of the project.
   const items = await Promise.all(
     page.items.map(async (m) => {

@@ -60,7 +60,7 @@ export async function claimAssignmentUseCase(deps: Deps, workerId: string, proje
       leaseExpiresAt: leaseEndWithin(project, leaseEnd(now, project.assignmentDurationSeconds)),
       ...(completion ? { completionTokenHash: completion.hash } : {}),
     }),
-    { segmentOf, perWorkerCap: project.maxAssignmentsPerWorker },
+    { maxActiveClaims: deps.settings.maxActiveClaimsPerWorker, segmentOf, perWorkerCap: project.maxAssignmentsPerWorker },
   );
   if (!assignment || !microtask) {
     if (filledSegments.length) throw conflict('segment_quota_filled', 'The quota of your segment in this project is filled', { segments: filledSegments });
@@ -160,8 +160,8 @@ export async function submitAnswerUseCase(
   return { assignment: assignmentView(submitted) };
 }
 
-export async function listMyAssignmentsUseCase(deps: Deps, workerId: string, limit: number, cursor?: string) {
-  const page = await deps.marketplace.listAssignmentsByWorker(workerId, limit, cursor);
+export async function listMyAssignmentsUseCase(deps: Deps, workerId: string, limit: number, cursor?: string, status?: Assignment['status']) {
+  const page = await deps.marketplace.listAssignmentsByWorker(workerId, limit, cursor, status);
   return { items: page.items.map(assignmentView), nextCursor: page.nextCursor };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithLambdaAuthorizer, Context } from 'aws-lambda';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { RouteDef } from '../api/routes';
 import { config } from '../config';
 import { DomainError, isDomainError } from '../domain/errors';
-import { authorize, callerFromClaims, type Caller } from './auth';
+import { authenticationFromContext, authorize, type Caller } from './auth';
 import { errorResponse, json, zodToDomain, type HttpResponse } from './errors';
 import { logger, metrics } from './observability';
 
@@ -31,17 +31,19 @@ export interface ApiResult {
   headers?: Record<string, string>;
 }
 
-export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+/** The authorizer (functions/auth/authorizer.ts) puts its context under `requestContext.authorizer.lambda`. */
+export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<Record<string, unknown>>;
 
 let idempotencyStore: DynamoDBPersistenceLayer | undefined;
 const store = () => (idempotencyStore ??= new DynamoDBPersistenceLayer({ tableName: config.idempotencyTableName() }));
 
 function parseBody(event: ApiEvent, route: RouteDef): unknown {
-  if (!route.body) return undefined;
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  // On every route, also those that read no body: nobody gets to make a function hold more than this.
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
     throw new DomainError('payload_too_large', 'body_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`, { limit: MAX_BODY_BYTES });
   }
+  if (!route.body) return undefined;
   if (raw.trim() === '') return {};
   try {
     return JSON.parse(raw);
@@ -87,7 +89,8 @@ export function apiHandler<R extends RouteDef>(route: R, run: (req: ApiRequest<R
     logger.addContext(context);
     let response: HttpResponse;
     try {
-      const caller = authorize(route, callerFromClaims(event.requestContext?.authorizer?.jwt?.claims as never));
+      const auth = authenticationFromContext(event.requestContext?.authorizer?.lambda);
+      const caller = authorize(route, auth.caller, auth.refusal);
       const req = {
         caller,
         params: validate(route.params, event.pathParameters, 'path'),

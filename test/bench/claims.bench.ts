@@ -215,8 +215,9 @@ async function reference(dynamo: LocalDynamo) {
       counters[w] = seen + 1;
     }),
   );
-  // The shape of a claim's write: update a counter item, two conditional puts, one condition check.
-  const transact4 = await phase.run('reference', () =>
+  // The shape of a claim's write: a conditional update of the slot, two conditional puts, one
+  // condition check, and the worker's active-claims counter under its cap.
+  const claimShaped = await phase.run('reference', () =>
     writersFor(REFERENCE_MS, REFERENCE_WRITERS, (w, i) =>
       c.send(
         new TransactWriteCommand({
@@ -225,12 +226,21 @@ async function reference(dynamo: LocalDynamo) {
             { Put: { TableName: table, Item: { pk: `TG#${w}#${i}`, sk: 'G' }, ConditionExpression: 'attribute_not_exists(pk)' } },
             { Put: { TableName: table, Item: { pk: `TA#${w}#${i}`, sk: 'A', gsi1pk: `W#${w}`, gsi1sk: `${i}`, gsi2pk: `M#${w}`, gsi2sk: `${i}` }, ConditionExpression: 'attribute_not_exists(pk)' } },
             { ConditionCheck: { TableName: table, Key: { pk: `REF#${w}#0`, sk: 'P' }, ConditionExpression: 'attribute_exists(pk)' } },
+            {
+              Update: {
+                TableName: table,
+                Key: { pk: `TCAP#${w}`, sk: 'C' },
+                UpdateExpression: 'ADD n :one',
+                ConditionExpression: 'attribute_not_exists(n) OR n < :cap',
+                ExpressionAttributeValues: { ':one': 1, ':cap': Number.MAX_SAFE_INTEGER },
+              },
+            },
           ],
         }),
       ),
     ),
   );
-  return { conditionalPut, conditionalUpdate, transactWrite4Items: transact4 };
+  return { conditionalPut, conditionalUpdate, transactWrite5ItemsClaimShaped: claimShaped };
 }
 
 // --- one run --------------------------------------------------------------------------------------
@@ -578,7 +588,7 @@ async function main() {
     const capacityReported = runs.every((r) => r.capacity.claim.successfulCallsWithoutCapacity === 0 && r.capacity.submit.successfulCallsWithoutCapacity === 0);
     const notes = [
       'claims/s and submits/s: completed operations over the run\'s wall time; each worker alternates claim and submit, so the two rates are nearly the same figure.',
-      'Latency: wall time of one use case call in this process (claim = getProject + Query of one open-index shard + 4-item TransactWrite, plus retries; submit = 2 Gets + 2-item TransactWrite). Node and the JVM share the same 2 cores, so client-side queueing is included.',
+      'Latency: wall time of one use case call in this process (claim = getProject + Query of one open-index shard + 5-item TransactWrite, plus retries; submit = 2 Gets + 4-item TransactWrite). Node and the JVM share the same 2 cores, so client-side queueing is included.',
       'Conflict retries: the sum of `conflicts` returned by claimNext (read by wrapping the store instance in this bench). Cancelled claim transactions are counted again in the capacity middleware, by the index of the failed item: 0 = the slot was taken by another worker, 1 = this worker already holds this microtask.',
       capacityReported
         ? 'Consumed capacity: ReturnConsumedCapacity=TOTAL set by a middleware; DynamoDB Local returned ConsumedCapacity (CapacityUnits only) on every successful call, split into read/write by command type. These are the emulator\'s own figures (GSI writes included); the real service may differ. Failed calls (conditional check failures, cancelled transactions) return no ConsumedCapacity, so their units are NOT included; they are counted separately.'

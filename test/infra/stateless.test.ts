@@ -164,7 +164,7 @@ describe('least privilege', () => {
     const { POWERTOOLS_SERVICE_NAME: _s, NODE_OPTIONS: _n, ...rest } = r.Properties.Environment.Variables as Record<string, unknown>;
     return Object.keys(rest).sort();
   };
-  const settings = [ENV.minPayoutMinor, ENV.platformFeeBasisPoints, ENV.holdPeriodHours];
+  const settings = [ENV.minPayoutMinor, ENV.platformFeeBasisPoints, ENV.holdPeriodHours, ENV.maxActiveClaimsPerWorker];
   const table = [ENV.tableName];
   const writer = [ENV.tableName, ENV.idempotencyTableName];
   const expectedEnv: Record<string, string[]> = {
@@ -209,6 +209,11 @@ describe('least privilege', () => {
   expectedEnv['api/get-media'] = [...table, ENV.mediaBucket];
   // Public and not idempotent: the single-use completion token takes the idempotency key's place.
   expectedEnv['api/submit-external-answer'] = [...table, ENV.submissionQueueUrl];
+  // API keys: creation is not replayed from the idempotency table, which would keep the key in clear.
+  for (const h of ['api/create-api-key', 'api/revoke-api-key']) expectedEnv[h] = table;
+  expectedEnv['api/list-api-keys'] = table;
+  expectedEnv[WORKER_FUNCTIONS.apiAuthorizer] = [...table, ENV.jwtIssuer, ENV.jwtAudience];
+  const writersWithoutIdempotency = ['api/create-api-key', 'api/revoke-api-key'];
   const noAccess = ['api/openapi', WORKER_FUNCTIONS.reviewConsensus];
 
   it('decides the access of every function', () => {
@@ -225,9 +230,13 @@ describe('least privilege', () => {
       const { actions } = grantsOf(id);
       const writesMain =
         expectedEnv[handler]!.includes(ENV.idempotencyTableName) ||
+        writersWithoutIdempotency.includes(handler) ||
         (expectedEnv[handler]!.includes(ENV.tableName) && /^(review|payout|queue|project|work)\//.test(handler)) ||
         handler === 'api/submit-external-answer';
-      if (!writesMain && !noAccess.includes(handler)) {
+      if (handler === WORKER_FUNCTIONS.apiAuthorizer) {
+        // It stamps a key's last use and nothing else.
+        expect(actions.filter((a) => writes.includes(a)), handler).toEqual(['dynamodb:UpdateItem']);
+      } else if (!writesMain && !noAccess.includes(handler)) {
         expect(actions.filter((a) => writes.includes(a)), handler).toEqual([]);
         expect(actions, handler).toContain('dynamodb:Query');
       }
@@ -360,7 +369,7 @@ describe('HTTP API', () => {
     expect(routes().map((r) => r.RouteKey).sort()).toEqual(routeList().map((r) => `${r.method} ${r.path}`).sort());
   });
 
-  it('protects every non-public route with the Cognito JWT authorizer and leaves the public ones open', () => {
+  it('protects every non-public route with the Lambda authorizer and leaves the public ones open', () => {
     const [authorizerId] = ofType('AWS::ApiGatewayV2::Authorizer')[0]!;
     for (const route of routeList()) {
       const r = routes().find((x) => x.RouteKey === `${route.method} ${route.path}`)!;
@@ -368,7 +377,7 @@ describe('HTTP API', () => {
         expect(r.AuthorizationType, route.name).toBe('NONE');
         expect(r.AuthorizerId, route.name).toBeUndefined();
       } else {
-        expect(r.AuthorizationType, route.name).toBe('JWT');
+        expect(r.AuthorizationType, route.name).toBe('CUSTOM');
         expect(r.AuthorizerId, route.name).toEqual({ Ref: authorizerId });
       }
     }
@@ -384,13 +393,25 @@ describe('HTTP API', () => {
     }
   });
 
-  it('checks tokens of the web client issued by the user pool', () => {
+  it('authorizes with the authorizer function: simple responses, cached briefly per Authorization header', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
     const [, authorizer] = ofType('AWS::ApiGatewayV2::Authorizer')[0]!;
-    expect(authorizer.Properties.AuthorizerType).toBe('JWT');
-    expect(authorizer.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
-    const cfg = authorizer.Properties.JwtConfiguration;
-    expect(JSON.stringify(cfg.Audience)).toMatch(/UserPoolWebClient/);
-    const issuer = JSON.stringify(cfg.Issuer);
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 2,
+    });
+    const fn = functionsByHandler().get(WORKER_FUNCTIONS.apiAuthorizer)!;
+    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(fn.id);
+    template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com', FunctionName: { 'Fn::GetAtt': [fn.id, 'Arn'] } });
+  });
+
+  it('has the authorizer check tokens of the web client issued by the user pool', () => {
+    const env = functionsByHandler().get(WORKER_FUNCTIONS.apiAuthorizer)!.r.Properties.Environment.Variables;
+    expect(JSON.stringify(env[ENV.jwtAudience])).toMatch(/UserPoolWebClient/);
+    const issuer = JSON.stringify(env[ENV.jwtIssuer]);
     expect(issuer).toContain('https://cognito-idp.');
     expect(issuer).toContain('.amazonaws.com/');
     expect(issuer).toMatch(/ExportsOutputRefUserPool/);

@@ -26,7 +26,7 @@ beforeAll(async () => {
   deps = makeDeps(dynamo.client, table, {
     now: () => new Date(clock).toISOString(),
     payoutProvider: sandboxPayouts,
-    settings: { minPayoutMinor: 1_000, feeBasisPoints: 1_000, holdPeriodHours: 24 },
+    settings: { minPayoutMinor: 1_000, feeBasisPoints: 1_000, holdPeriodHours: 24, maxActiveClaimsPerWorker: 5 },
   });
 });
 

@@ -15,7 +15,11 @@ import { startDynamo, type LocalDynamo } from '../support/emulators';
 let dynamo: LocalDynamo;
 let deps: Deps;
 let table: string;
-const makeDeps = (tableName: string, now?: () => string) => makeDepsOn(dynamo.client, tableName, now ? { now } : {});
+// Claim races here have workers hold many claims at once; the per-worker cap has its own test (claim-cap.test.ts).
+const makeDeps = (tableName: string, now?: () => string) => {
+  const d = makeDepsOn(dynamo.client, tableName, now ? { now } : {});
+  return { ...d, settings: { ...d.settings, maxActiveClaimsPerWorker: 1_000 } };
+};
 
 const spec = (redundancy: number) => newProject({ redundancy });
 

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoBulkJobStore } from '../../shared/adapters/dynamodb/bulk-job-store';
+import { DynamoApiKeyStore } from '../../shared/adapters/dynamodb/api-key-store';
 import { DynamoBillingStore } from '../../shared/adapters/dynamodb/billing-store';
 import { DynamoLedger } from '../../shared/adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../../shared/adapters/dynamodb/marketplace-store';
@@ -35,6 +36,7 @@ export function makeDeps(client: DynamoDBDocumentClient, tableName: string, over
     jobFiles: unused as () => JobFiles,
     importQueue: unused as () => JobQueue,
     exportQueue: unused as () => JobQueue,
+    apiKeys: new DynamoApiKeyStore(client, tableName),
     submissions: () => ({ announce: async () => undefined }) as unknown as SubmissionQueue,
     reviewWorkflow: unused as () => Workflow,
     payoutWorkflow: unused as () => Workflow,
@@ -44,7 +46,7 @@ export function makeDeps(client: DynamoDBDocumentClient, tableName: string, over
     payoutDetails: () => sealer,
     now: () => new Date().toISOString(),
     newId: (prefix) => newId(prefix),
-    settings: { minPayoutMinor: 1_000, feeBasisPoints: 1_000, holdPeriodHours: 0 },
+    settings: { minPayoutMinor: 1_000, feeBasisPoints: 1_000, holdPeriodHours: 0, maxActiveClaimsPerWorker: 5 },
     ...overrides,
   };
 }

@@ -2,7 +2,8 @@ import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws
 import { precondition } from '../../domain/errors';
 import { assertBalanced, mayGoNegative, type AccountId, type LedgerEntry, type LedgerPort } from '../../domain/ledger/ledger';
 import { ACCOUNT_SHARDS, Keys, MAIN_TABLE } from './table-design';
-import { ConditionsFailed, decodeCursor, encodeCursor, transactWrite, type Page, type TransactItem } from './transact';
+import { queryPage, type Page } from './paging';
+import { ConditionsFailed, transactWrite, type TransactItem } from './transact';
 
 /** Every kind of account, as listed in the accounts index; reconciliation walks them all. */
 export const ACCOUNT_KINDS = ['external', 'platform', 'client-funds', 'client-escrow', 'worker-pending', 'worker-available'] as const;
@@ -108,19 +109,10 @@ export class DynamoLedger implements LedgerPort {
 
   /** An account's posting lines, newest first, one page at a time. */
   async statement(accountId: AccountId, limit: number, cursor?: string): Promise<Page<StatementLine>> {
-    const r = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :posting)',
-        ExpressionAttributeValues: { ':pk': Keys.account(accountId).pk, ':posting': 'POSTING#' },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
+    const page = await queryPage(this.client, this.table, { partition: Keys.account(accountId).pk, sortKeyPrefix: 'POSTING#', newestFirst: true }, limit, cursor);
     return {
-      items: (r.Items ?? []).map((i) => ({ entryId: i.entryId, kind: i.kind, amountMinor: i.amountMinor, currency: i.currency, memo: i.memo, createdAt: i.createdAt })),
-      nextCursor: encodeCursor(r.LastEvaluatedKey),
+      items: page.items.map((i) => ({ entryId: i.entryId, kind: i.kind, amountMinor: i.amountMinor, currency: i.currency, memo: i.memo, createdAt: i.createdAt }) as StatementLine),
+      nextCursor: page.nextCursor,
     };
   }
 

@@ -12,7 +12,8 @@ import { shardOf, translateLedgerFailure } from './ledger-store';
 import { Accounts } from '../../domain/ledger/ledger';
 import type { Hold, WorkerOutcome, WorkerStats } from '../../domain/payouts/payouts';
 import { Keys, LEASE_SHARDS, MAIN_TABLE } from './table-design';
-import { ConditionsFailed, decodeCursor, encodeCursor, transactWrite, type Page, type TransactItem } from './transact';
+import { queryPage, type Page, type PartitionQuery } from './paging';
+import { ConditionsFailed, transactWrite, type TransactItem } from './transact';
 
 const KEY_ATTRS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type'];
 /** An item without its key attributes: the entity as the domain knows it. */
@@ -32,18 +33,24 @@ function shuffled<T>(xs: T[]): T[] {
   return a;
 }
 
+const statusFilter = (status: string | undefined): Pick<PartitionQuery, 'filter'> =>
+  status ? { filter: { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': status } } } : {};
+
 /** How many open microtasks a claim reads from one shard before trying them. */
 const CANDIDATES_PER_SHARD = 25;
 
 /** How a claim's failure names the per-worker cap and the quota counter, whose positions in the transaction vary. */
 const CAP_ITEM = 100;
 const QUOTA_ITEM = 101;
+const ACTIVE_CLAIMS_ITEM = 102;
 
 /**
  * What else a claim is counted against. `segmentOf` gives a candidate's quota segment, or null
  * when the candidate falls in no segment the project wants.
  */
 export interface ClaimLimits {
+  /** Claimed-and-unsubmitted assignments a worker may hold across all projects. */
+  maxActiveClaims: number;
   segmentOf?: (m: Microtask) => { key: string; limit: number } | null | undefined;
   perWorkerCap?: number;
 }
@@ -73,20 +80,9 @@ export class DynamoMarketplaceStore {
   ) {}
 
   /** One page of an index partition: every list on a request path is bounded by `limit`. */
-  private async page<T>(index: 0 | 1, partition: string, limit: number, cursor: string | undefined, newestFirst = false): Promise<Page<T>> {
-    const name = MAIN_TABLE.indexes[index];
-    const r = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: name.indexName,
-        KeyConditionExpression: `${name.partitionKey} = :pk`,
-        ExpressionAttributeValues: { ':pk': partition },
-        ScanIndexForward: !newestFirst,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
-    return { items: (r.Items ?? []).map((i) => strip<T>(i)!), nextCursor: encodeCursor(r.LastEvaluatedKey) };
+  private async page<T>(q: PartitionQuery, limit: number, cursor: string | undefined): Promise<Page<T>> {
+    const page = await queryPage(this.client, this.table, q, limit, cursor);
+    return { items: page.items.map((i) => strip<T>(i)!), nextCursor: page.nextCursor };
   }
 
   // ---------------------------------------------------------------- projects
@@ -204,8 +200,14 @@ export class DynamoMarketplaceStore {
     return strip<Project>(r.Item);
   }
 
-  async listProjects(orgId: string, limit: number, cursor?: string): Promise<Page<Project>> {
-    return this.page<Project>(0, Keys.projectByOrg(orgId, '', '').gsi1pk, limit, cursor, true);
+  /** Newest first; with a status, from that status's own index partition (no filtering). */
+  /**
+   * An org's projects, newest first. With a status, a bounded filtered read like the other status
+   * filters: the project item's gsi2 belongs to the workers' task feed, so a per-status partition
+   * would need an item (or an index) of its own for few projects per org.
+   */
+  async listProjects(orgId: string, limit: number, cursor?: string, status?: Project['status']): Promise<Page<Project>> {
+    return this.page<Project>({ index: 'gsi1', partition: Keys.projectByOrg(orgId, '', '').gsi1pk, newestFirst: true, ...statusFilter(status) }, limit, cursor);
   }
 
 
@@ -381,11 +383,12 @@ export class DynamoMarketplaceStore {
 
   /** One page of published projects, highest priority first, then oldest publication. */
   async listPublishedProjects(limit: number, cursor?: string): Promise<Page<Project>> {
-    return this.page<Project>(1, Keys.publishedProject(0, '', '').gsi2pk, limit, cursor);
+    return this.page<Project>({ index: 'gsi2', partition: Keys.publishedProject(0, '', '').gsi2pk }, limit, cursor);
   }
 
-  async listMicrotasks(projectId: string, limit: number, cursor?: string): Promise<Page<Microtask>> {
-    return this.page<Microtask>(1, Keys.microtaskByProject(projectId, '').gsi2pk, limit, cursor);
+  /** With a status, a bounded filtered read (MAX_EVALUATED_PER_REQUEST): the page may be short, with a cursor. */
+  async listMicrotasks(projectId: string, limit: number, cursor?: string, status?: Microtask['status']): Promise<Page<Microtask>> {
+    return this.page<Microtask>({ index: 'gsi2', partition: Keys.microtaskByProject(projectId, '').gsi2pk, ...statusFilter(status) }, limit, cursor);
   }
 
 
@@ -407,7 +410,7 @@ export class DynamoMarketplaceStore {
     project: Project,
     workerId: string,
     build: (m: Microtask) => Assignment,
-    limits: ClaimLimits = {},
+    limits: ClaimLimits,
   ): Promise<{ assignment?: Assignment; microtask?: Microtask; conflicts: number; filledSegments: string[] }> {
     let conflicts = 0;
     const filled = new Set<string>();
@@ -419,12 +422,15 @@ export class DynamoMarketplaceStore {
         for (let attempt = 0; m && m.openSlots > 0 && m.status === 'open' && attempt < 3; attempt++) {
           const assignment: Assignment = { ...build(m), ...(segment ? { quotaSegment: segment.key } : {}), ...(limits.perWorkerCap ? { capped: true } : {}) };
           try {
-            await this.claimSlot(project, m, assignment, { segment, perWorkerCap: limits.perWorkerCap });
+            await this.claimSlot(project, m, assignment, { segment, perWorkerCap: limits.perWorkerCap, maxActiveClaims: limits.maxActiveClaims });
             return { assignment, microtask: m, conflicts, filledSegments: [...filled] };
           } catch (e) {
             if (!(e instanceof ConditionsFailed)) throw e;
             conflicts++;
             if (e.failed.includes(3)) throw conflict('project_not_open', 'The project is not accepting work right now');
+            if (e.failed.includes(ACTIVE_CLAIMS_ITEM)) {
+              throw conflict('claim_limit_reached', `You already hold ${limits.maxActiveClaims} claimed tasks; submit or return one first`, { limit: limits.maxActiveClaims });
+            }
             if (e.failed.includes(CAP_ITEM)) throw forbidden('assignment_cap_reached', `You have claimed the most assignments one worker may take in this project (${limits.perWorkerCap})`, { maxAssignmentsPerWorker: limits.perWorkerCap });
             if (e.failed.includes(QUOTA_ITEM) && segment) {
               filled.add(segment.key);
@@ -465,7 +471,19 @@ export class DynamoMarketplaceStore {
     return [...after, ...before].map((i) => strip<Microtask>(i)!);
   }
 
-  private async claimSlot(project: Project, m: Microtask, a: Assignment, limits: { segment?: { key: string; limit: number }; perWorkerCap?: number }): Promise<void> {
+  /** Claimed-and-unsubmitted assignments the worker holds now (the claim cap's counter). */
+  async activeClaims(workerId: string): Promise<number> {
+    const r = await this.client.send(new GetCommand({ TableName: this.table, Key: Keys.activeClaims(workerId), ConsistentRead: true }));
+    return (r.Item?.activeClaims as number | undefined) ?? 0;
+  }
+
+  /**
+   * One claim, atomically: the slot, the worker's guard on the microtask, the assignment, the
+   * project still published, and the worker's active-claims counter under the cap (item 4); with
+   * limits, also the worker's claims on this project and the quota segment's counter. Every way a
+   * claim ends (submit, return, expiry) takes the active-claims counter down in its own transaction.
+   */
+  private async claimSlot(project: Project, m: Microtask, a: Assignment, limits: { segment?: { key: string; limit: number }; perWorkerCap?: number; maxActiveClaims: number }): Promise<void> {
     const next = m.openSlots - 1;
     const { segment, perWorkerCap } = limits;
     const cap: TransactItem | undefined = perWorkerCap
@@ -543,6 +561,16 @@ export class DynamoMarketplaceStore {
           ExpressionAttributeValues: { ':published': 'published' },
         },
       },
+      {
+        Update: {
+          TableName: this.table,
+          Key: Keys.activeClaims(a.workerId),
+          UpdateExpression: 'ADD activeClaims :one SET workerId = :worker, #type = :type',
+          ConditionExpression: 'attribute_not_exists(activeClaims) OR activeClaims < :cap',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':one': 1, ':cap': limits.maxActiveClaims, ':worker': a.workerId, ':type': 'ActiveClaims' },
+        },
+      },
     ];
     const capAt = cap ? items.push(cap) - 1 : -1;
     const quotaAt = quota ? items.push(quota) - 1 : -1;
@@ -550,8 +578,13 @@ export class DynamoMarketplaceStore {
       await transactWrite(this.client, items);
     } catch (e) {
       if (!(e instanceof ConditionsFailed)) throw e;
-      throw new ConditionsFailed(e.failed.map((i) => (i === capAt ? CAP_ITEM : i === quotaAt ? QUOTA_ITEM : i)), e.reasons);
+      throw new ConditionsFailed(e.failed.map((i) => (i === 4 ? ACTIVE_CLAIMS_ITEM : i === capAt ? CAP_ITEM : i === quotaAt ? QUOTA_ITEM : i)), e.reasons);
     }
+  }
+
+  /** The counter item's decrement, for the transaction that ends a claim (exactly once, by that transaction's own condition). */
+  private releaseActiveClaim(workerId: string): TransactItem {
+    return { Update: { TableName: this.table, Key: Keys.activeClaims(workerId), UpdateExpression: 'ADD activeClaims :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } } };
   }
 
   // ---------------------------------------------------------------- assignments
@@ -592,6 +625,7 @@ export class DynamoMarketplaceStore {
         },
         // The lease is over: the sweeper has nothing to reclaim.
         { Update: { TableName: this.table, Key: Keys.claimGuard(a.microtaskId, a.workerId), UpdateExpression: 'REMOVE gsi1pk, gsi1sk' } },
+        this.releaseActiveClaim(a.workerId),
       ]);
     } catch (e) {
       if (e instanceof ConditionsFailed) throw conflict('assignment_not_open', 'The assignment can no longer be submitted (already submitted, or the lease expired)');
@@ -617,14 +651,15 @@ export class DynamoMarketplaceStore {
     }
   }
 
-  async listAssignmentsByWorker(workerId: string, limit: number, cursor?: string): Promise<Page<Assignment>> {
-    return this.page<Assignment>(0, Keys.assignmentByWorker(workerId, '', '').gsi1pk, limit, cursor, true);
+  /** Newest first. With a status, a bounded filtered read, as listMicrotasks. */
+  async listAssignmentsByWorker(workerId: string, limit: number, cursor?: string, status?: Assignment['status']): Promise<Page<Assignment>> {
+    return this.page<Assignment>({ index: 'gsi1', partition: Keys.assignmentByWorker(workerId, '', '').gsi1pk, newestFirst: true, ...statusFilter(status) }, limit, cursor);
   }
 
 
   /** Bounded by the redundancy (≤ 50), so one page. */
   async listAssignmentsOfMicrotask(microtaskId: string): Promise<Assignment[]> {
-    return (await this.page<Assignment>(1, Keys.assignmentByMicrotask(microtaskId, '').gsi2pk, 200, undefined)).items;
+    return (await this.page<Assignment>({ index: 'gsi2', partition: Keys.assignmentByMicrotask(microtaskId, '').gsi2pk }, 200, undefined)).items;
   }
 
 
@@ -756,6 +791,7 @@ export class DynamoMarketplaceStore {
         },
         // The guard stays, so the worker is not handed the same microtask again; only its lease goes.
         { Update: { TableName: this.table, Key: Keys.claimGuard(lease.microtaskId, lease.workerId), UpdateExpression: 'REMOVE gsi1pk, gsi1sk' } },
+        this.releaseActiveClaim(lease.workerId),
         slot.reopen
           ? {
               Update: {
@@ -801,7 +837,7 @@ export class DynamoMarketplaceStore {
       ]);
       return true;
     } catch (e) {
-      if (e instanceof ConditionsFailed && (e.failed.includes(0) || (slot.reopen && e.failed.includes(3)))) return false;
+      if (e instanceof ConditionsFailed && (e.failed.includes(0) || (slot.reopen && e.failed.includes(4)))) return false;
       throw e;
     }
   }

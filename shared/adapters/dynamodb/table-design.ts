@@ -24,6 +24,7 @@ export const IDEMPOTENCY_TABLE = {
 export const Keys = {
   project: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'PROJECT' }),
   projectByOrg: (orgId: string, createdAt: string, projectId: string) => ({ gsi1pk: `ORG#${orgId}#PROJECTS`, gsi1sk: `${createdAt}#${projectId}` }),
+  /** The same list per status: moved to the new status's partition by every transition, in the same write. */
 
   /** Beside a project with a deadline, indexed by time so the expiry sweep finds due projects without a scan. */
   projectDeadline: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'DEADLINE' }),
@@ -52,6 +53,12 @@ export const Keys = {
   posting: (accountId: string, createdAt: string, entryId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `POSTING#${createdAt}#${entryId}` }),
 
   clientBilling: (orgId: string) => ({ pk: `CLIENT#${orgId}`, sk: 'BILLING' }),
+  /** An organisation's API key as the client manages it (name, hint, last use), listed under the org. */
+  apiKey: (orgId: string, keyId: string) => ({ pk: `CLIENT#${orgId}`, sk: `APIKEY#${keyId}` }),
+  /** The same key as the authorizer finds it: one GetItem by the SHA-256 of the presented key. */
+  apiKeyCredential: (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'CREDENTIAL' }),
+  /** Claimed-and-unsubmitted assignments of a worker, across projects: the claim cap's counter. */
+  activeClaims: (workerId: string) => ({ pk: `WORKER#${workerId}`, sk: 'ACTIVE_CLAIMS' }),
   /** A worker's totals per currency: approved and rejected counts, rewards earned, measured active time. */
   workerStats: (workerId: string, currency: string) => ({ pk: `WORKER#${workerId}`, sk: `STATS#${currency}` }),
   /** A reward in its hold period; indexed by release time within the worker's balance shard. */

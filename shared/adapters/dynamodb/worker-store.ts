@@ -4,7 +4,8 @@ import type { WorkerProfile } from '../../domain/workers/profile';
 import type { Attempt, AttemptState, Qualification, QualificationType } from '../../domain/workers/qualifications';
 import type { StandingDecision } from '../../domain/workers/standing';
 import { Keys, MAIN_TABLE } from './table-design';
-import { ConditionsFailed, decodeCursor, encodeCursor, transactWrite, type Page } from './transact';
+import { ConditionsFailed, transactWrite } from './transact';
+import { queryPage, type Page } from './paging';
 
 const KEY_ATTRS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type', 'ttl']);
 function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
@@ -95,19 +96,10 @@ export class DynamoWorkerStore {
   }
 
   async listQualificationTypes(ownerId: string, limit: number, cursor?: string): Promise<Page<QualificationType>> {
-    const r = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: MAIN_TABLE.indexes[0].indexName,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': Keys.qualificationTypeByOwner(ownerId, '', '').gsi1pk },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
-    return { items: (r.Items ?? []).map((i) => strip<QualificationType>(i)!), nextCursor: encodeCursor(r.LastEvaluatedKey) };
+    const page = await queryPage(this.client, this.table, { index: 'gsi1', partition: Keys.qualificationTypeByOwner(ownerId, '', '').gsi1pk, newestFirst: true }, limit, cursor);
+    return { items: page.items.map((i) => strip<QualificationType>(i)!), nextCursor: page.nextCursor };
   }
+
 
   // ---------------------------------------------------------------- qualifications
 
@@ -311,18 +303,10 @@ export class DynamoWorkerStore {
   }
 
   async listPendingAppeals(limit: number, cursor?: string): Promise<Page<StandingDecision>> {
-    const r = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: MAIN_TABLE.indexes[0].indexName,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': Keys.pendingAppeal('', '').gsi1pk },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
-    return { items: (r.Items ?? []).map((i) => strip<StandingDecision>(i)!), nextCursor: encodeCursor(r.LastEvaluatedKey) };
+    const page = await queryPage(this.client, this.table, { index: 'gsi1', partition: Keys.pendingAppeal('', '').gsi1pk }, limit, cursor);
+    return { items: page.items.map((i) => strip<StandingDecision>(i)!), nextCursor: page.nextCursor };
   }
+
 
   async setExcluded(workerId: string, projectId: string, excluded: boolean, now: string): Promise<void> {
     const key = Keys.projectExclusion(workerId, projectId);
@@ -389,17 +373,10 @@ export class DynamoWorkerStore {
 
   /** One page of everything stored in the worker's partition. */
   async exportPage(workerId: string, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
-    const r = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': Keys.workerPartition(workerId).pk },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
-    return { items: (r.Items ?? []).map((i) => ({ kind: i.type ?? String(i.sk).split('#')[0], ...strip<Record<string, unknown>>(i)! })), nextCursor: encodeCursor(r.LastEvaluatedKey) };
+    const page = await queryPage(this.client, this.table, { partition: Keys.workerPartition(workerId).pk }, limit, cursor);
+    return { items: page.items.map((i) => ({ kind: i.type ?? String(i.sk).split('#')[0], ...strip<Record<string, unknown>>(i)! })), nextCursor: page.nextCursor };
   }
+
 
   /** Deletes the profile and every assessment attempt (their answers); bounded by attempts allowed per type. */
   async erasePersonalData(workerId: string): Promise<{ deleted: number }> {

@@ -2,7 +2,8 @@ import { conflict, forbidden } from '../errors';
 import type { Answer } from './answer-spec';
 
 /** `expired`: the lease ran out before a submission; `returned`: the worker gave the task back. Both reopen the slot. */
-export type AssignmentStatus = 'claimed' | 'submitted' | 'approved' | 'rejected' | 'expired' | 'returned';
+export const ASSIGNMENT_STATUSES = ['claimed', 'submitted', 'approved', 'rejected', 'expired', 'returned'] as const;
+export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
 
 /** Why an assignment was approved or rejected: the rule that fired and its evidence. */
 export interface ReviewDecision {

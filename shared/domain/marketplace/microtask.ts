@@ -1,4 +1,5 @@
-export type MicrotaskStatus = 'open' | 'reviewing' | 'completed' | 'review_failed' | 'cancelled';
+export const MICROTASK_STATUSES = ['open', 'reviewing', 'completed', 'review_failed', 'cancelled'] as const;
+export type MicrotaskStatus = (typeof MICROTASK_STATUSES)[number];
 
 /**
  * The crowd's answer to a microtask (see ConsensusOutcome): the aggregated answer in the task

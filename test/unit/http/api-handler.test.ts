@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { RouteDef } from '../../../shared/api/routes';
 import { conflict, DomainError, notFound, precondition } from '../../../shared/domain/errors';
 import { apiHandler, MAX_BODY_BYTES, type ApiEvent } from '../../../shared/http/api-handler';
+import { authorizerContext, callerFromClaims } from '../../../shared/http/auth';
 import { logger } from '../../../shared/http/observability';
 
 const route = {
@@ -43,7 +44,8 @@ function event(opts: { body?: string; claims?: Record<string, unknown> | null; p
       stage: '$default',
       time: '',
       timeEpoch: 0,
-      ...(claims ? { authorizer: { principalId: '', integrationLatency: 0, jwt: { claims, scopes: [] } } } : {}),
+      // What the authorizer hands on for a verified token with these claims.
+      ...(claims ? { authorizer: { principalId: '', integrationLatency: 0, lambda: authorizerContext(callerFromClaims(claims as never)!) } } : {}),
     },
   } as unknown as ApiEvent;
 }
