@@ -3,7 +3,7 @@ import { conflict } from '../../domain/errors';
 import type { WorkerProfile } from '../../domain/workers/profile';
 import type { Attempt, AttemptState, Qualification, QualificationType } from '../../domain/workers/qualifications';
 import type { StandingDecision } from '../../domain/workers/standing';
-import { Keys, MAIN_TABLE } from './table-design';
+import { Keys } from './table-design';
 import { ConditionsFailed, transactWrite } from './transact';
 import { queryPage, type Page } from './paging';
 
