@@ -48,6 +48,11 @@ const results = await eventually('the review', async () => {
 step('The review state machine reached consensus', results.result);
 for (const a of results.assignments) step(`  assignment ${a.assignmentId}: ${a.status} (${a.decision.rule})`);
 
+// Payouts go only to a verified payout method: the details are stored sealed and shown masked.
+for (const w of workers) {
+  const method = must(await w.call('PUT', '/workers/me/payout-method', { type: 'paypal', email: `${w.name}-${stamp}@example.com` }), 200).body;
+  step(`${w.name} sets a PayPal payout method`, { masked: method.masked, verification: method.verification.status });
+}
 const run = must(await admin('POST', '/admin/payout-runs', {}), 202).body;
 const report = await eventually('the payout run', async () => {
   const r = await admin('GET', `/admin/payout-runs/${run.runId}`);
