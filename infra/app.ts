@@ -25,7 +25,7 @@ function flag(value: unknown, fallback: boolean): boolean {
  * run on every synth and fail it on an unacknowledged finding (`-c nag=false` skips them).
  */
 export function createTessera(app: App): { stateful: StatefulStack; stateless: StatelessStack; config: StageConfig } {
-  const config = stageConfig({ stage: app.node.tryGetContext('stage'), allowedOrigins: app.node.tryGetContext('allowedOrigins') });
+  const config = stageConfig({ stage: app.node.tryGetContext('stage'), allowedOrigins: app.node.tryGetContext('allowedOrigins'), payoutSchedule: app.node.tryGetContext('payoutSchedule') });
   const env = environment();
   const prefix = `Tessera-${config.stage}`;
 

@@ -117,12 +117,23 @@ function isStage(s: unknown): s is StageName {
  * Resolves the stage config from CDK context: `stage` (default dev) and, optionally,
  * `allowedOrigins` as a comma-separated list or a JSON array.
  */
-export function stageConfig(context: { stage?: unknown; allowedOrigins?: unknown }): StageConfig {
+export function stageConfig(context: { stage?: unknown; allowedOrigins?: unknown; payoutSchedule?: unknown }): StageConfig {
   const stage = context.stage ?? 'dev';
   if (!isStage(stage)) throw new Error(`Unknown stage '${String(stage)}': use one of ${STAGES.join(', ')}`);
   const base = DEFAULTS[stage];
   const origins = parseOrigins(context.allowedOrigins);
-  return { ...base, allowedOrigins: origins ?? base.allowedOrigins, allowedOriginsConfigured: origins !== undefined };
+  return { ...base, payoutSchedule: parsePayoutSchedule(context.payoutSchedule) ?? base.payoutSchedule, allowedOrigins: origins ?? base.allowedOrigins, allowedOriginsConfigured: origins !== undefined };
+}
+
+/** `-c payoutSchedule=daily|weekly`, or a cron JSON such as `{"minute":"0","hour":"6","weekDay":"MON,THU"}`. */
+function parsePayoutSchedule(raw: unknown): CronOptions | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (raw === 'weekly') return BASE.payoutSchedule;
+  if (raw === 'daily') return { minute: '0', hour: '6' };
+  const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, unknown>;
+  const allowed = ['minute', 'hour', 'day', 'month', 'weekDay', 'year'];
+  if (!parsed || typeof parsed !== 'object' || Object.keys(parsed).some((k) => !allowed.includes(k))) throw new Error(`payoutSchedule: use daily, weekly or cron fields (${allowed.join(', ')})`);
+  return parsed as CronOptions;
 }
 
 function parseOrigins(raw: unknown): string[] | undefined {

@@ -28,12 +28,19 @@ const unknown: Record<string, string> = {
   assignmentId: 'asg_0000000000zzzzzzzzzzzzzzzz',
   runId: 'run_0000000000zzzzzzzzzzzzzzzz',
   keyId: 'key_0000000000zzzzzzzzzzzzzzzz',
+  importId: 'imp_0000000000zzzzzzzzzzzzzzzz',
+  exportId: 'exp_0000000000zzzzzzzzzzzzzzzz',
+  mediaId: 'med_0000000000zzzzzzzzzzzzzzzz',
+  qualificationTypeId: 'qt_0000000000zzzzzzzzzzzzzzzz',
+  attemptId: 'att_0000000000zzzzzzzzzzzzzzzz',
+  workerId: '00000000-0000-4000-8000-000000000000',
 };
 /**
- * Organisations and workers are not stored entities (an org id is a Cognito attribute), so an admin
- * may set a fee for, or compensate, any well-formed one: only their format can be wrong.
+ * Organisations and workers are not stored entities (an org id is a Cognito attribute, a worker id a
+ * Cognito sub), so an admin may set a fee for, or block, any well-formed one and a client may block or
+ * exclude any: only their format can be wrong.
  */
-const NOT_ENTITIES = ['orgId'];
+const NOT_ENTITIES = ['orgId', 'workerId'];
 
 beforeAll(async () => {
   platform = await bootPlatform();
@@ -189,7 +196,9 @@ describe('bad input on every route', () => {
         expect(malformed.body.error.code).toBe('malformed_json');
         expect(issuePaths(malformed)).toContain('body');
 
-        const unknownField = await call(route.method, path, { unexpectedField: 1 });
+        // Beside an otherwise valid body, so a union body (picked by `type`) names the field too.
+        const sample = validBodyFor(route);
+        const unknownField = await call(route.method, path, { ...(sample && typeof sample === 'object' ? sample : {}), unexpectedField: 1 });
         expectError(unknownField, 400, label('unknown field'));
         expect(JSON.stringify(unknownField.body.error.details), label('unknown field named')).toContain('unexpectedField');
 
@@ -248,9 +257,10 @@ describe('bad input on every route', () => {
         const forged = await call('GET', `${path}?cursor=${Buffer.from(JSON.stringify({ pk: 'PROJECT#x', sk: 'PROJECT' })).toString('base64url')}`);
         expectError(forged, 400, label('forged cursor'));
         expect(forged.body.error.code).toBe('invalid_cursor');
-        const wrongLimit = await call('GET', `${path}?limit=1000&bogus=1`);
+        const paged = 'limit' in route.query.shape;
+        const wrongLimit = await call('GET', `${path}?${paged ? 'limit=1000&' : ''}bogus=1`);
         expectError(wrongLimit, 400, label('query'));
-        expect(issuePaths(wrongLimit)).toEqual(expect.arrayContaining(['query.limit', 'query']));
+        expect(issuePaths(wrongLimit)).toEqual(expect.arrayContaining(paged ? ['query.limit', 'query'] : ['query']));
         cover(route, 'long-string');
       }
 
@@ -285,6 +295,14 @@ function validBodyFor(route: RouteDef): unknown {
     '/projects/{projectId}/bonuses': { bonuses: [{ assignmentId: unknown.assignmentId, amountMinor: 10, reason: 'thanks' }] },
     '/assignments/{assignmentId}/bonuses': { amountMinor: 10, reason: 'thanks' },
     '/assignments/{assignmentId}/submission': { answer: { choice: 'a' } },
+    '/projects/{projectId}': { title: 'Renamed' },
+    '/projects/{projectId}/imports': { format: 'csv' },
+    '/projects/{projectId}/exports': { format: 'jsonl' },
+    '/assignments/{assignmentId}/media': { contentType: 'image/jpeg', sizeBytes: 1_000 },
+    '/assignments/{assignmentId}/external-answer': { completionToken: `ctk_${'a'.repeat(43)}`, answer: { ok: true } },
+    '/qualification-types/{qualificationTypeId}/workers/{workerId}': { score: 80 },
+    '/qualification-types/{qualificationTypeId}/attempts/{attemptId}/answers': { answers: { q1: 'a' } },
+    '/workers/me/payout-method': { type: 'paypal', email: 'someone@example.com' },
   };
   return samples[route.path] ?? {};
 }

@@ -155,25 +155,26 @@ describe('task types', () => {
       for (const claim of claims) expect(claim.status).toBe(201);
       expect(claims[0]!.body.task.answerSpec.type).toBe(type);
       expect(claims[0]!.body.microtask.input).toEqual(c.input);
-      started.push({ type, c, projectId, assignmentIds: claims.map((claim) => claim.body.assignment.assignmentId as string) });
-    }
+      const assignmentIds = claims.map((claim) => claim.body.assignment.assignmentId as string);
+      started.push({ type, c, projectId, assignmentIds });
 
-    // A box outside the image is refused on submit, naming the box and field.
-    const boxes = started.find((s) => s.type === 'bounding_boxes')!;
-    const outside = await workers[0]!('POST', `/assignments/${boxes.assignmentIds[0]}/submission`, { answer: { boxes: [car(600, 10)] } });
-    expect(outside.status).toBe(400);
-    expect(outside.body.error.code).toBe('invalid_answer');
-    expect(outside.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(['answer.boxes.0.width']);
-    // A survey answer missing a required question is refused, naming the question.
-    const survey = started.find((s) => s.type === 'survey')!;
-    const missing = await workers[0]!('POST', `/assignments/${survey.assignmentIds[0]}/submission`, { answer: { stars: { value: 3 } } });
-    expect(missing.status).toBe(400);
-    expect(missing.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(['answer.tone']);
-
-    for (const s of started) {
-      for (const [i, id] of s.assignmentIds.entries()) {
-        const r = await workers[i]!('POST', `/assignments/${id}/submission`, { answer: s.c.answers[i] });
-        expect(r.status, `${s.type}: ${JSON.stringify(r.body)}`).toBe(200);
+      // A box outside the image is refused on submit, naming the box and field.
+      if (type === 'bounding_boxes') {
+        const outside = await workers[0]!('POST', `/assignments/${assignmentIds[0]}/submission`, { answer: { boxes: [car(600, 10)] } });
+        expect(outside.status).toBe(400);
+        expect(outside.body.error.code).toBe('invalid_answer');
+        expect(outside.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(['answer.boxes.0.width']);
+      }
+      // A survey answer missing a required question is refused, naming the question.
+      if (type === 'survey') {
+        const missing = await workers[0]!('POST', `/assignments/${assignmentIds[0]}/submission`, { answer: { stars: { value: 3 } } });
+        expect(missing.status).toBe(400);
+        expect(missing.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(['answer.tone']);
+      }
+      // Answered before the next project: a worker holds at most a few claimed tasks at once.
+      for (const [i, id] of assignmentIds.entries()) {
+        const r = await workers[i]!('POST', `/assignments/${id}/submission`, { answer: c.answers[i] });
+        expect(r.status, `${type}: ${JSON.stringify(r.body)}`).toBe(200);
       }
     }
 

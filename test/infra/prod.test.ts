@@ -81,10 +81,15 @@ describe('stage config', () => {
     expect(() => stageConfig({ stage: 'staging' })).toThrow(/Unknown stage/);
   });
 
-  it('reads allowedOrigins as a list or a JSON array', () => {
+  it('reads allowedOrigins (a list or a JSON array) and payoutSchedule from context', () => {
     expect(stageConfig({ stage: 'prod', allowedOrigins: '["https://a.test"]' }).allowedOrigins).toEqual(['https://a.test']);
     expect(stageConfig({ stage: 'prod', allowedOrigins: 'https://a.test, https://b.test' }).allowedOrigins).toEqual(['https://a.test', 'https://b.test']);
     expect(stageConfig({ stage: 'prod' }).allowedOriginsConfigured).toBe(false);
+    // The payout run is weekly by default; -c payoutSchedule=daily (or cron fields) changes it.
+    expect(stageConfig({}).payoutSchedule).toEqual({ minute: '0', hour: '6', weekDay: 'MON' });
+    expect(stageConfig({ payoutSchedule: 'daily' }).payoutSchedule).toEqual({ minute: '0', hour: '6' });
+    expect(stageConfig({ payoutSchedule: '{"minute":"30","hour":"4","weekDay":"MON,THU"}' }).payoutSchedule).toEqual({ minute: '30', hour: '4', weekDay: 'MON,THU' });
+    expect(() => stageConfig({ payoutSchedule: '{"second":"1"}' })).toThrow(/payoutSchedule/);
   });
 });
 
