@@ -40,6 +40,7 @@ const clientLogins = { groups: ['clients'], apiKeys: false } as const;
 
 const projectParams = z.strictObject({ projectId: S.ProjectId });
 const assignmentParams = z.strictObject({ assignmentId: S.AssignmentId });
+const microtaskParams = z.strictObject({ projectId: S.ProjectId, microtaskId: S.MicrotaskId });
 const mediaParams = z.strictObject({ assignmentId: S.AssignmentId, mediaId: S.MediaId });
 const mediaViewers = { groups: ['workers', 'clients', 'reviewers', 'admins'] } as const;
 const typeParams = z.strictObject({ qualificationTypeId: S.QualificationTypeId });
@@ -63,6 +64,7 @@ export const ROUTES = {
   bulkBonuses: { method: 'POST', path: '/projects/{projectId}/bonuses', handler: 'api/bulk-bonuses', auth: clients, params: projectParams, body: S.BulkBonusBody, idempotent: true, summary: 'Pay up to 100 bonuses on assignments of the project; an outcome per bonus.' },
   cancelProject: { method: 'POST', path: '/projects/{projectId}/cancel', handler: 'api/cancel-project', auth: clients, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Stop the project; unclaimed slots are released and their escrow returned.' },
   getResults: { method: 'GET', path: '/projects/{projectId}/results', handler: 'api/get-results', auth: clients, params: projectParams, query: S.ResultsQuery, summary: 'Aggregated answer and every assignment, per microtask.' },
+  getMicrotask: { method: 'GET', path: '/projects/{projectId}/microtasks/{microtaskId}', handler: 'api/get-microtask', auth: clients, params: microtaskParams, summary: 'One microtask as the results show it: its input, gold answer, result and every answered assignment with its decision.' },
 
   createImport: { method: 'POST', path: '/projects/{projectId}/imports', handler: 'api/create-import', auth: clients, params: projectParams, body: S.CreateImportBody, idempotent: true, summary: 'Create a bulk import (CSV or JSONL) and get a presigned upload for its file.' },
   startImport: { method: 'POST', path: '/imports/{importId}/start', handler: 'api/start-import', auth: clients, params: importParams, body: S.EmptyBody, idempotent: true, summary: 'Start importing the uploaded file; after a stop for funds, go on from where it stopped.' },

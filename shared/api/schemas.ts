@@ -331,7 +331,18 @@ export const MicrotaskInput = z.record(z.string().max(100), z.unknown()).refine(
 });
 
 /** One microtask to add: an entry of POST /microtasks and a row of a bulk import alike. */
-export const MicrotaskEntry = z.strictObject({ input: MicrotaskInput });
+export const MicrotaskEntry = z.strictObject({
+  input: MicrotaskInput,
+  gold: z
+    .strictObject({
+      answer: z
+        .record(z.string(), z.unknown())
+        .refine((o) => JSON.stringify(o).length <= 16_000, { message: 'an expected answer is at most 16 kB of JSON' })
+        .describe("The expected answer, shaped and checked exactly like a worker's answer."),
+    })
+    .optional()
+    .describe("Makes the microtask gold: each worker's answer is judged against this expected answer instead of by consensus. Never shown to a worker before their answer is decided."),
+});
 
 export const AddMicrotasksBody = z
   .strictObject({

@@ -3,7 +3,7 @@ import { JobKeys } from '../adapters/s3/job-keys';
 import { DOWNLOAD_LINK_SECONDS, EXPORT_CONTENT_TYPES, EXPORT_LIMITS, HANDOVER_MS, exportHeader, exportLine, exportView, type ExportFormat, type ExportJob } from '../domain/bulk/jobs';
 import { notFound } from '../domain/errors';
 import type { Deps } from './deps';
-import { microtaskResultView, ownedProject } from './projects';
+import { loadMicrotaskResult, ownedProject } from './projects';
 
 async function ownedExport(deps: Deps, orgId: string, exportId: string): Promise<ExportJob> {
   const job = await deps.jobs.get('export', exportId, true);
@@ -73,7 +73,7 @@ export async function runExportUseCase(deps: Deps, exportId: string, runner: str
   for (;;) {
     const page = await deps.marketplace.listMicrotasks(job.projectId, EXPORT_LIMITS.microtasksPerPage, cursor);
     const lines = await Promise.all(
-      page.items.map(async (m) => exportLine(job!.format, microtaskResultView(m, await deps.marketplace.listAssignmentsOfMicrotask(m.microtaskId)))),
+      page.items.map(async (m) => exportLine(job!.format, await loadMicrotaskResult(deps, m))),
     );
     pages++;
     buffer.push(...lines);

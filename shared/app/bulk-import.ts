@@ -1,5 +1,4 @@
 import { derivedId } from '../adapters/ids';
-import { MICROTASKS_PER_TRANSACTION } from '../adapters/dynamodb/marketplace-store';
 import { JobKeys } from '../adapters/s3/job-keys';
 import { MicrotaskEntry } from '../api/schemas';
 import { csvColumns, csvRowToInput, jsonlLineToInput, type Column, type ImportFormat, type RowIssue, type RowOutcome } from '../domain/bulk/import-rows';
@@ -7,9 +6,9 @@ import { DOWNLOAD_LINK_SECONDS, HANDOVER_MS, IMPORT_CONTENT_TYPES, IMPORT_LIMITS
 import { bomLength, readCsvWindow, readJsonlWindow, type FileRecord } from '../domain/bulk/records';
 import { conflict, isDomainError, notFound } from '../domain/errors';
 import { assertMicrotasksCanBeAdded, escrowFor, type Project } from '../domain/marketplace/project';
-import { assertMicrotaskInputsFit, type AnswerSpec } from '../domain/marketplace/answer-spec';
+import { assertMicrotaskInputsFit, parseGoldAnswers, type Answer, type AnswerSpec } from '../domain/marketplace/answer-spec';
 import type { Deps } from './deps';
-import { newMicrotask, ownedProject, refuseOverBudget, writeMicrotaskChunk } from './projects';
+import { microtaskToWrite, ownedProject, refuseOverBudget, transactionChunks, writeMicrotaskChunk } from './projects';
 
 /** A client sees only its organisation's imports; another's is "not found". */
 async function ownedImport(deps: Deps, orgId: string, importId: string): Promise<ImportJob> {
@@ -86,15 +85,17 @@ export async function getImportUseCase(deps: Deps, orgId: string, importId: stri
 
 /**
  * A row checked with the schema of POST /microtasks and the project's task type (an image with its
- * size, an audio reference): a row imports exactly when that request would accept it.
+ * size, an audio reference, the expected answer of a gold row): a row imports exactly when that
+ * request would accept it. A gold row comes back with its expected answer in canonical form.
  */
 export function validateRow(outcome: RowOutcome, spec: AnswerSpec): RowOutcome {
   if (!('input' in outcome)) return outcome;
-  const r = MicrotaskEntry.safeParse({ input: outcome.input });
+  const r = MicrotaskEntry.safeParse(outcome.gold === undefined ? { input: outcome.input } : { input: outcome.input, gold: outcome.gold });
   if (!r.success) return { row: outcome.row, issues: r.error.issues.map((i) => ({ row: outcome.row, field: i.path.map(String).join('.') || null, message: i.message })) };
   try {
     assertMicrotaskInputsFit(spec, [outcome.input]);
-    return outcome;
+    const [expected] = parseGoldAnswers(spec, [r.data]);
+    return expected === undefined ? { row: outcome.row, input: outcome.input } : { row: outcome.row, input: outcome.input, gold: { answer: expected } };
   } catch (e) {
     const found = (e as { details?: { issues?: { path: string; message: string }[] } }).details?.issues;
     if (!isDomainError(e) || !found) throw e;
@@ -102,6 +103,9 @@ export function validateRow(outcome: RowOutcome, spec: AnswerSpec): RowOutcome {
     return { row: outcome.row, issues: found.map((i) => ({ row: outcome.row, field: i.path.replace(/^microtasks\.0\./, '') || null, message: i.message })) };
   }
 }
+
+/** A row that passed validateRow, where it starts in the file, and its expected answer when it is gold. */
+type ValidRow = { row: number; start: number; input: Record<string, unknown>; expected?: Answer };
 
 type StepResult = { changes: Partial<ImportJob>; done: boolean; issues: RowIssue[]; firstRow: number };
 
@@ -113,10 +117,10 @@ const failure = (code: string, message: string, extra: Partial<ImportJob> = {}, 
 });
 
 /** Writes one chunk; a project that changed state meanwhile is read again and the chunk retried. */
-async function writeChunk(deps: Deps, job: ImportJob, project: Project, rows: { row: number; input: Record<string, unknown> }[]): Promise<Project> {
+async function writeChunk(deps: Deps, job: ImportJob, project: Project, rows: ValidRow[]): Promise<Project> {
   for (let attempt = 0; ; attempt++) {
     const now = deps.now();
-    const microtasks = rows.map((r) => newMicrotask(project, derivedId('mt', project.projectId, job.importId, String(r.row)), r.input, now));
+    const microtasks = rows.map((r) => microtaskToWrite(project, derivedId('mt', project.projectId, job.importId, String(r.row)), r.input, r.expected, now));
     try {
       if (project.status !== 'draft') await refuseOverBudget(deps, project, escrowFor(project, rows.length));
       // Ids and the escrow entry id come from the job and the rows, so a step run again writes nothing new.
@@ -176,11 +180,13 @@ async function importStep(deps: Deps, job: ImportJob, project: Project): Promise
   }
 
   const outcomes = records.map((r) => validateRow(columns ? csvRowToInput(columns, r) : jsonlLineToInput(r), project.answerSpec));
-  const valid = outcomes.flatMap((o, i) => ('input' in o ? [{ row: o.row, input: o.input, start: records[i]!.start }] : []));
+  // validateRow returned a gold row's expected answer checked and canonical.
+  const valid = outcomes.flatMap((o, i): ValidRow[] => ('input' in o ? [{ row: o.row, start: records[i]!.start, input: o.input, expected: o.gold?.answer as Answer | undefined }] : []));
   let stoppedAt: { row: number; start: number; code: 'insufficient_funds' | 'budget_cap_reached' } | undefined;
   let imported = 0;
-  for (let i = 0; i < valid.length; i += MICROTASKS_PER_TRANSACTION) {
-    const chunk = valid.slice(i, i + MICROTASKS_PER_TRANSACTION);
+  // Chunked as POST /microtasks chunks: a gold row takes two items of the transaction.
+  for (const { start, chunk: rows } of transactionChunks(valid.map((r) => ({ gold: r.expected })))) {
+    const chunk = valid.slice(start, start + rows.length);
     try {
       project = await writeChunk(deps, job, project, chunk);
     } catch (e) {

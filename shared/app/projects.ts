@@ -4,9 +4,9 @@ import { MICROTASKS_PER_TRANSACTION } from '../adapters/dynamodb/marketplace-sto
 import { conflict, notFound } from '../domain/errors';
 import { Entries } from '../domain/ledger/ledger';
 import { assertWithinBudget } from '../domain/marketplace/pricing';
-import { assertMicrotaskInputsFit } from '../domain/marketplace/answer-spec';
+import { assertMicrotaskInputsFit, parseGoldAnswers, type Answer } from '../domain/marketplace/answer-spec';
 import type { Assignment } from '../domain/marketplace/assignment';
-import type { Microtask } from '../domain/marketplace/microtask';
+import type { GoldStandard, Microtask } from '../domain/marketplace/microtask';
 import { assertDeadline, assertMicrotasksCanBeAdded, assertTransition, costPerAssignment, createProject, escrowFor, isWindingDown, type NewProject, type Project } from '../domain/marketplace/project';
 import type { Deps } from './deps';
 import { assertUsableTypes } from './qualifications';
@@ -56,24 +56,62 @@ export async function createProjectUseCase(deps: Deps, orgId: string, input: New
   return projectView(p);
 }
 
-export async function addMicrotasksUseCase(deps: Deps, orgId: string, projectId: string, inputs: { input: Record<string, unknown> }[], batchKey: string | undefined) {
+export async function addMicrotasksUseCase(
+  deps: Deps,
+  orgId: string,
+  projectId: string,
+  entries: { input: Record<string, unknown>; gold?: { answer: Record<string, unknown> } }[],
+  batchKey: string | undefined,
+) {
   const project = await ownedProject(deps, orgId, projectId, true);
   assertMicrotasksCanBeAdded(project);
   assertMicrotaskInputsFit(
     project.answerSpec,
-    inputs.map((m) => m.input),
+    entries.map((m) => m.input),
   );
+  const expected = parseGoldAnswers(project.answerSpec, entries);
   // Ids derived from the batch key make a retried batch rewrite the same microtasks, not new ones.
   const batch = batchKey ?? deps.newId('batch');
   const now = deps.now();
-  const microtasks = inputs.map((m, i) => newMicrotask(project, derivedId('mt', projectId, batch, String(i)), m.input, now));
-  if (project.status !== 'draft') await refuseOverBudget(deps, project, escrowFor(project, microtasks.length));
+  const toWrite = entries.map((m, i) => microtaskToWrite(project, derivedId('mt', projectId, batch, String(i)), m.input, expected[i], now));
+  if (project.status !== 'draft') await refuseOverBudget(deps, project, escrowFor(project, toWrite.length));
   let added = 0;
-  for (let i = 0; i < microtasks.length; i += MICROTASKS_PER_TRANSACTION) {
-    const chunk = microtasks.slice(i, i + MICROTASKS_PER_TRANSACTION);
-    if (await writeMicrotaskChunk(deps, project, chunk, `escrow:${projectId}:${batch}:${i}`, now)) added += chunk.length;
+  for (const { start, chunk } of transactionChunks(toWrite)) {
+    if (await writeMicrotaskChunk(deps, project, chunk, `escrow:${projectId}:${batch}:${start}`, now)) added += chunk.length;
   }
-  return { added, replayed: microtasks.length - added, microtaskIds: microtasks.map((m) => m.microtaskId) };
+  return { added, replayed: toWrite.length - added, microtaskIds: toWrite.map((m) => m.microtask.microtaskId) };
+}
+
+/** A microtask about to be written, with its expected answer when it is gold (a second item of the transaction). */
+export interface MicrotaskToWrite {
+  microtask: Microtask;
+  gold?: GoldStandard;
+}
+
+export function microtaskToWrite(project: Project, microtaskId: string, input: Record<string, unknown>, expected: Answer | undefined, now: string): MicrotaskToWrite {
+  const microtask = newMicrotask(project, microtaskId, input, now);
+  return expected === undefined ? { microtask } : { microtask, gold: { microtaskId, projectId: project.projectId, answer: expected, createdAt: now } };
+}
+
+/**
+ * Splits microtasks into transactions of at most MICROTASKS_PER_TRANSACTION items, a gold
+ * microtask counting two. Deterministic, so a retried batch splits (and names its escrow) alike.
+ */
+export function transactionChunks<T extends { gold?: unknown }>(toWrite: readonly T[]): { start: number; chunk: T[] }[] {
+  const chunks: { start: number; chunk: T[] }[] = [];
+  let items = 0;
+  toWrite.forEach((m, i) => {
+    const weight = m.gold === undefined ? 1 : 2;
+    const current = chunks[chunks.length - 1];
+    if (!current || items + weight > MICROTASKS_PER_TRANSACTION) {
+      chunks.push({ start: i, chunk: [m] });
+      items = weight;
+    } else {
+      current.chunk.push(m);
+      items += weight;
+    }
+  });
+  return chunks;
 }
 
 export function newMicrotask(project: Project, microtaskId: string, input: Record<string, unknown>, now: string): Microtask {
@@ -91,11 +129,12 @@ export function newMicrotask(project: Project, microtaskId: string, input: Recor
 }
 
 /**
- * Writes one chunk (at most MICROTASKS_PER_TRANSACTION) atomically with the escrow it needs when
- * the project is already published. The escrow entry id must be as stable as the microtask ids: a
- * replayed chunk is then recognised and written nowhere. False for a replay, true when written now.
+ * Writes one chunk (see transactionChunks) atomically, gold answers included, with the escrow it
+ * needs when the project is already published. The escrow entry id must be as stable as the
+ * microtask ids: a replayed chunk is then recognised and written nowhere. False for a replay, true
+ * when written now.
  */
-export async function writeMicrotaskChunk(deps: Deps, project: Project, chunk: Microtask[], escrowEntryId: string, now: string): Promise<boolean> {
+export async function writeMicrotaskChunk(deps: Deps, project: Project, chunk: MicrotaskToWrite[], escrowEntryId: string, now: string): Promise<boolean> {
   const escrow =
     project.status === 'draft'
       ? undefined
@@ -105,7 +144,12 @@ export async function writeMicrotaskChunk(deps: Deps, project: Project, chunk: M
           createdAt: now,
           refs: { projectId: project.projectId },
         });
-  return deps.marketplace.addMicrotaskChunk(project, chunk, escrow);
+  return deps.marketplace.addMicrotaskChunk(
+    project,
+    chunk.map((m) => m.microtask),
+    escrow,
+    chunk.flatMap((m) => (m.gold ? [m.gold] : [])),
+  );
 }
 
 export async function publishProjectUseCase(deps: Deps, orgId: string, projectId: string) {
@@ -123,21 +167,32 @@ export async function publishProjectUseCase(deps: Deps, orgId: string, projectId
 export async function getResultsUseCase(deps: Deps, orgId: string, projectId: string, limit: number, cursor?: string, status?: Microtask['status']) {
   await ownedProject(deps, orgId, projectId);
   const page = await deps.marketplace.listMicrotasks(projectId, limit, cursor, status);
-  // One bounded query per microtask on the page (redundancy ≤ 50), never a scan of the project.
-  const items = await Promise.all(
-    page.items.map(async (m) => {
-      const assignments = await deps.marketplace.listAssignmentsOfMicrotask(m.microtaskId);
-      return microtaskResultView(m, assignments);
-    }),
-  );
+  // One bounded query and one read per microtask on the page (redundancy ≤ 50), never a scan of the project.
+  const items = await Promise.all(page.items.map((m) => loadMicrotaskResult(deps, m)));
   return { items, nextCursor: page.nextCursor };
 }
 
+/** One microtask's result, as one item of the results: the client's own microtasks only, any other is "not found". */
+export async function getMicrotaskResultUseCase(deps: Deps, orgId: string, projectId: string, microtaskId: string) {
+  await ownedProject(deps, orgId, projectId);
+  const m = await deps.marketplace.getMicrotask(microtaskId);
+  if (!m || m.projectId !== projectId) throw notFound('microtask', microtaskId);
+  return loadMicrotaskResult(deps, m);
+}
+
+/** A microtask's result view with what it needs read: its answered assignments and its gold answer. */
+export async function loadMicrotaskResult(deps: Deps, m: Microtask) {
+  const [assignments, gold] = await Promise.all([deps.marketplace.listAssignmentsOfMicrotask(m.microtaskId), deps.marketplace.getGold(m.microtaskId)]);
+  return microtaskResultView(m, assignments, gold);
+}
+
 /** A microtask's result as its client sees it (the results route and the export file alike). */
-export function microtaskResultView(m: Microtask, assignments: Assignment[]) {
+export function microtaskResultView(m: Microtask, assignments: Assignment[], gold?: GoldStandard) {
   return {
     microtaskId: m.microtaskId,
     input: m.input,
+    // Only here, for the client who set it: no worker view is built from this one.
+    gold: gold ? { answer: gold.answer } : null,
     status: m.status,
     result: m.result ?? null,
     assignments: assignments

@@ -1,12 +1,13 @@
 import { notFound } from '../domain/errors';
 import { Entries } from '../domain/ledger/ledger';
-import type { AnswerSpec } from '../domain/marketplace/answer-spec';
+import type { Answer, AnswerSpec } from '../domain/marketplace/answer-spec';
 import type { ReviewDecision } from '../domain/marketplace/assignment';
 import { allAnswersIn, type Microtask } from '../domain/marketplace/microtask';
 import { settleApproved, type PayTier } from '../domain/marketplace/pricing';
 import { costPerAssignment } from '../domain/marketplace/project';
 import { holdReleaseAt } from '../domain/payouts/payouts';
 import { reviewByConsensus, type ConsensusOutcome, type SubmittedAnswer } from '../domain/quality/consensus-review';
+import { GOLD_MATCHED, isGoldRule, reviewByGold } from '../domain/quality/gold-review';
 import type { Deps } from './deps';
 import { reputationFor } from './workers';
 
@@ -18,6 +19,11 @@ export interface ReviewState {
   answerSpec?: AnswerSpec;
   /** With each answer after LoadSubmissions; without it after Consensus, which has used them. */
   answers?: (Omit<SubmittedAnswer, 'answer'> & { answer?: SubmittedAnswer['answer'] })[];
+  /**
+   * A gold microtask's expected answer, from LoadSubmissions to Consensus (which decides by it
+   * instead of by the crowd); dropped after it. The state is the platform's, never a worker's.
+   */
+  gold?: { answer: Answer };
   consensus?: ConsensusOutcome;
   decisions?: { assignmentId: string; decision: Omit<ReviewDecision, 'decidedAt'> }[];
   applied?: { approved: number; rejected: number };
@@ -54,7 +60,7 @@ export async function loadSubmissionsUseCase(deps: Deps, state: ReviewState): Pr
   if (!m) throw notFound('microtask', state.microtaskId);
   const project = await deps.marketplace.getProject(m.projectId);
   if (!project) throw notFound('project', m.projectId);
-  const assignments = await deps.marketplace.listAssignmentsOfMicrotask(m.microtaskId);
+  const [assignments, gold] = await Promise.all([deps.marketplace.listAssignmentsOfMicrotask(m.microtaskId), deps.marketplace.getGold(m.microtaskId, true)]);
   const answers = assignments
     .filter((a) => a.answer && a.status !== 'claimed')
     .map((a) => ({
@@ -64,7 +70,7 @@ export async function loadSubmissionsUseCase(deps: Deps, state: ReviewState): Pr
       timeSpentMs: a.submissionContext?.timeSpentMs ?? 0,
       secondsToSubmit: a.submittedAt ? (Date.parse(a.submittedAt) - Date.parse(a.claimedAt)) / 1000 : undefined,
     }));
-  return { microtaskId: m.microtaskId, projectId: m.projectId, answerSpec: project.answerSpec, answers };
+  return { microtaskId: m.microtaskId, projectId: m.projectId, answerSpec: project.answerSpec, answers, ...(gold ? { gold: { answer: gold.answer } } : {}) };
 }
 
 export function consensusUseCase(state: ReviewState): ReviewState {
@@ -73,10 +79,11 @@ export function consensusUseCase(state: ReviewState): ReviewState {
     if (a.answer === undefined) throw new Error(`assignment ${a.assignmentId} reached Consensus without its answer`);
     return { ...a, answer: a.answer };
   });
-  const review = reviewByConsensus(state.answerSpec, answers);
+  // A gold microtask is decided by the client's expected answer; any other by the crowd.
+  const review = state.gold ? reviewByGold(state.answerSpec, state.gold.answer, answers) : reviewByConsensus(state.answerSpec, answers);
   // Finalize needs who answered and for how long, not the answers again (state payloads are capped).
   const slimAnswers = answers.map(({ answer: _answer, ...rest }) => rest);
-  const { answerSpec: _spec, ...rest } = state;
+  const { answerSpec: _spec, gold: _gold, ...rest } = state;
   return { ...rest, answers: slimAnswers, consensus: review.outcome, decisions: review.decisions };
 }
 
@@ -113,7 +120,8 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
       ? Entries.approveAssignment(project.orgId, workerId, settlement.rewardMinor, settlement.rewardFeeMinor, meta, held, settlement.unusedMinor)
       : Entries.rejectAssignment(project.orgId, reserved, meta);
     const hold = held && settlement ? { assignmentId, workerId, amountMinor: settlement.rewardMinor, currency: project.currency, releaseAt: holdReleaseAt(now, deps.settings.holdPeriodHours) } : undefined;
-    const stats = { workerId, currency: project.currency, approved: isApproval, rewardMinor: settlement?.rewardMinor ?? 0, activeMs: answer.timeSpentMs ?? 0, taskType: project.answerSpec.type, projectId: project.projectId };
+    const gold = isGoldRule(decision.rule) ? { matched: decision.rule === GOLD_MATCHED } : undefined;
+    const stats = { workerId, currency: project.currency, approved: isApproval, rewardMinor: settlement?.rewardMinor ?? 0, activeMs: answer.timeSpentMs ?? 0, taskType: project.answerSpec.type, projectId: project.projectId, ...(gold ? { gold } : {}) };
     await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, { hold, stats });
     // The bonuses' escrow stayed reserved through the approval; each entry is idempotent on its id.
     for (const b of settlement?.bonuses ?? []) {

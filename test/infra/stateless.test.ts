@@ -202,7 +202,7 @@ describe('least privilege', () => {
   for (const h of ['api/get-my-profile', 'api/get-task-feed', 'api/get-my-reputation', 'api/list-my-qualifications', 'api/get-my-standing', 'api/export-my-data', 'api/get-qualification-type', 'api/list-appeals']) expectedEnv[h] = table;
   // Erasure deletes the worker's Cognito user.
   expectedEnv['api/erase-me'] = [...writer, ENV.userPoolId];
-  for (const h of ['api/list-projects', 'api/get-project', 'api/get-results', 'api/get-account', 'api/list-my-assignments', 'api/get-assignment', 'api/get-earnings', 'api/get-payout-run', 'api/get-statement', 'api/get-my-statement', 'api/get-reconciliation']) {
+  for (const h of ['api/list-projects', 'api/get-project', 'api/get-results', 'api/get-microtask', 'api/get-account', 'api/list-my-assignments', 'api/get-assignment', 'api/get-earnings', 'api/get-payout-run', 'api/get-statement', 'api/get-my-statement', 'api/get-reconciliation']) {
     expectedEnv[h] = table;
   }
   for (const h of Object.values(WORKER_FUNCTIONS).filter((h) => h.startsWith('review/') || h.startsWith('payout/'))) expectedEnv[h] = table;

@@ -227,17 +227,17 @@ describe('bulk import', () => {
   it('fails a CSV whose header cannot be imported, and hides jobs of other organisations', async () => {
     const orgId = newId('org');
     const projectId = await fundedProject(orgId, 0, false);
-    const importId = await importOf(orgId, projectId, 'text,gold\nhello,cat\n');
+    const importId = await importOf(orgId, projectId, 'text,gold.label\nhello,cat\n');
     await expect(startImportUseCase(deps, newId('org'), importId)).rejects.toMatchObject({ kind: 'not_found' });
     await startImportUseCase(deps, orgId, importId);
     await drain();
     const j = await job(importId);
     expect(j).toMatchObject({ status: 'failed', stop: { code: 'invalid_header' }, imported: 0, errorsReported: 1 });
-    expect(JSON.parse((await deps.jobFiles().readText(j.reportKey))!)).toMatchObject({ row: 1, field: 'gold' });
+    expect(JSON.parse((await deps.jobFiles().readText(j.reportKey))!)).toMatchObject({ row: 1, field: 'gold.label' });
     expect((await deps.marketplace.getProject(projectId, true))!.microtaskCount).toBe(0);
   });
 
-  it('imports JSONL, reporting bad JSON, unknown fields, gold and inputs the API would refuse, each with its line', async () => {
+  it('imports JSONL, reporting bad JSON, unknown fields, a malformed gold and inputs the API would refuse, each with its line', async () => {
     const orgId = newId('org');
     const projectId = await fundedProject(orgId, 0, false);
     const lines = [
@@ -263,6 +263,51 @@ describe('bulk import', () => {
     ]);
     const inputs = (await deps.marketplace.listMicrotasks(projectId, 10)).items.map((m) => m.input);
     expect(inputs).toEqual(expect.arrayContaining([{ text: 'one', tags: ['a', 'b'] }, { nested: { deep: true } }]));
+  });
+
+  it('imports gold rows from CSV (a JSON gold column) with their expected answer beside the microtask, reporting bad ones by field', async () => {
+    const orgId = newId('org');
+    const projectId = await fundedProject(orgId, 0, false);
+    // 100 rows, every other one gold: 150 items, more than one transaction holds.
+    const rows = Array.from({ length: 100 }, (_, i) => `row ${i},${i % 2 ? '' : `"{""choice"":""${i % 4 ? 'dog' : 'cat'}""}"`}`);
+    rows.push('bad gold,"{""choice"":""cow""}"', 'not json,cat');
+    const importId = await importOf(orgId, projectId, ['text,gold', ...rows].join('\n'));
+    await startImportUseCase(deps, orgId, importId);
+    await drain();
+    const j = await job(importId);
+    expect(j).toMatchObject({ status: 'completed', imported: 100, failed: 2 });
+    const report = (await deps.jobFiles().readText(j.reportKey))!.trim().split('\n').map((l) => JSON.parse(l));
+    expect(report.map((r) => [r.row, r.field])).toEqual([
+      [102, 'gold.answer.choice'],
+      [103, 'gold'],
+    ]);
+    const page = await deps.marketplace.listMicrotasks(projectId, 200);
+    expect(page.items).toHaveLength(100);
+    const byText = new Map(page.items.map((m) => [m.input['text'], m]));
+    for (const n of [0, 1, 2, 98, 99]) {
+      const m = byText.get(`row ${n}`)!;
+      // The expected answer is never part of the microtask (the item every worker route reads).
+      expect(m.input).toEqual({ text: `row ${n}` });
+      expect(JSON.stringify(m)).not.toContain('choice');
+      const gold = await deps.marketplace.getGold(m.microtaskId);
+      expect(gold?.answer ?? null).toEqual(n % 2 ? null : { choice: n % 4 ? 'dog' : 'cat' });
+    }
+  });
+
+  it('imports a JSONL gold line and exports its expected answer to the client', async () => {
+    const orgId = newId('org');
+    const projectId = await fundedProject(orgId, 0, false);
+    const created = await createImportUseCase(deps, orgId, projectId, 'jsonl');
+    const lines = ['{"input":{"text":"g"},"gold":{"answer":{"choice":"cat"}}}', '{"input":{"text":"n"}}', '{"input":{"text":"x"},"gold":{"answer":{"choice":"cow"}}}'];
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `jobs/imports/${created.importId}/source`, Body: lines.join('\n') }));
+    await startImportUseCase(deps, orgId, created.importId);
+    await drain();
+    expect(await job(created.importId)).toMatchObject({ status: 'completed', imported: 2, failed: 1 });
+    const exp = await createExportUseCase(deps, orgId, projectId, 'jsonl');
+    while (sent.length) await runExportUseCase(deps, sent.shift()!, newId('inv'), () => 60_000);
+    const view = await getExportUseCase(deps, orgId, exp.exportId);
+    const exported = (await (await fetch(view.download!.url)).text()).trim().split('\n').map((l) => JSON.parse(l));
+    expect(Object.fromEntries(exported.map((m) => [m.input.text, m.gold]))).toEqual({ g: { answer: { choice: 'cat' } }, n: null });
   });
 
   it('refuses to start before the file is uploaded', async () => {
@@ -293,7 +338,7 @@ describe('bulk export', () => {
     expect(view).toMatchObject({ status: 'completed', progress: { microtasks: 450 } });
     const text = await (await fetch(view.download!.url)).text();
     const lines = text.trim().split('\r\n');
-    expect(lines[0]).toBe('microtaskId,status,input,resultAnswer,resultLabel,resultConfidence,assignments');
+    expect(lines[0]).toBe('microtaskId,status,input,gold,resultAnswer,resultLabel,resultConfidence,assignments');
     expect(lines).toHaveLength(451);
     expect(new Set(lines.slice(1).map((l) => l.split(',')[0])).size).toBe(450);
     await expect(getExportUseCase(deps, newId('org'), created.exportId)).rejects.toMatchObject({ kind: 'not_found' });

@@ -63,7 +63,7 @@ describe('the hold period', () => {
     const earnings = await earningsUseCase(deps, worker);
     expect(earnings.balances).toEqual({ pendingMinor: 1_000, availableMinor: 0, paidMinor: 0 });
     // €10.00 for 90 s of measured work is €400.00 an hour; the retried Finalize did not count it twice.
-    expect(earnings.work).toEqual([{ currency: 'EUR', approvedCount: 1, rejectedCount: 0, earnedMinor: 1_000, activeMs: 90_000, effectiveHourlyRateMinor: 40_000 }]);
+    expect(earnings.work).toEqual([{ currency: 'EUR', approvedCount: 1, rejectedCount: 0, earnedMinor: 1_000, activeMs: 90_000, goldCount: 0, goldMatchedCount: 0, effectiveHourlyRateMinor: 40_000 }]);
 
     clock += 23 * HOURS;
     expect(await payoutRun()).toMatchObject({ paid: 0 });

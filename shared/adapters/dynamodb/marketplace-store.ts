@@ -4,7 +4,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { conflict, forbidden } from '../../domain/errors';
 import type { LedgerEntry } from '../../domain/ledger/ledger';
 import type { Assignment, ReviewDecision } from '../../domain/marketplace/assignment';
-import { OPEN_INDEX_SHARDS, openIndexShard, type Microtask, type MicrotaskResult } from '../../domain/marketplace/microtask';
+import { OPEN_INDEX_SHARDS, openIndexShard, type GoldStandard, type Microtask, type MicrotaskResult } from '../../domain/marketplace/microtask';
 import type { Project } from '../../domain/marketplace/project';
 import { assertWithinBudget } from '../../domain/marketplace/pricing';
 import type { DynamoLedger } from './ledger-store';
@@ -216,8 +216,8 @@ export class DynamoMarketplaceStore {
    * that is already published, the escrow they need. Returns false when this exact chunk was
    * written before (a replay), true when written now.
    */
-  async addMicrotaskChunk(project: Project, microtasks: Microtask[], escrow: LedgerEntry | undefined): Promise<boolean> {
-    if (microtasks.length > MICROTASKS_PER_TRANSACTION) throw new Error('chunk too large');
+  async addMicrotaskChunk(project: Project, microtasks: Microtask[], escrow: LedgerEntry | undefined, golds: readonly GoldStandard[] = []): Promise<boolean> {
+    if (microtasks.length + golds.length > MICROTASKS_PER_TRANSACTION) throw new Error('chunk too large');
     const commit = commitment(project, escrow ? escrowAmount(escrow) : 0);
     const items: TransactItem[] = [
       {
@@ -245,6 +245,7 @@ export class DynamoMarketplaceStore {
           },
         }),
       ),
+      ...golds.map((g): TransactItem => ({ Put: { TableName: this.table, Item: { ...Keys.gold(g.microtaskId), type: 'Gold', ...g }, ConditionExpression: 'attribute_not_exists(pk)' } })),
     ];
     const ledgerOffset = items.length;
     if (escrow) items.push(...this.ledger.transactItems(escrow));
@@ -395,6 +396,12 @@ export class DynamoMarketplaceStore {
   async getMicrotask(microtaskId: string, consistent = false): Promise<Microtask | undefined> {
     const r = await this.client.send(new GetCommand({ TableName: this.table, Key: Keys.microtask(microtaskId), ConsistentRead: consistent }));
     return strip<Microtask>(r.Item);
+  }
+
+  /** A gold microtask's expected answer, undefined for any other microtask. Never for a worker's eyes. */
+  async getGold(microtaskId: string, consistent = false): Promise<GoldStandard | undefined> {
+    const r = await this.client.send(new GetCommand({ TableName: this.table, Key: Keys.gold(microtaskId), ConsistentRead: consistent }));
+    return strip<GoldStandard>(r.Item);
   }
 
   // ---------------------------------------------------------------- claiming
@@ -699,9 +706,9 @@ export class DynamoMarketplaceStore {
                 Update: {
                   TableName: this.table,
                   Key: Keys.workerStats(stats.workerId, stats.currency),
-                  UpdateExpression: `ADD ${stats.approved ? 'approvedCount' : 'rejectedCount'} :one, earnedMinor :earned, activeMs :ms SET workerId = :w, currency = :c, #type = :type`,
+                  UpdateExpression: `ADD ${stats.approved ? 'approvedCount' : 'rejectedCount'} :one, earnedMinor :earned, activeMs :ms${goldCounts(stats)} SET workerId = :w, currency = :c, #type = :type`,
                   ExpressionAttributeNames: { '#type': 'type' },
-                  ExpressionAttributeValues: { ':one': 1, ':earned': stats.rewardMinor, ':ms': stats.activeMs, ':w': stats.workerId, ':c': stats.currency, ':type': 'WorkerStats' },
+                  ExpressionAttributeValues: { ':one': 1, ':earned': stats.rewardMinor, ':ms': stats.activeMs, ':w': stats.workerId, ':c': stats.currency, ':type': 'WorkerStats', ...goldCountValues(stats) },
                 },
               },
               // Reputation per task type, and the event the worker sees as what changed it.
@@ -711,9 +718,9 @@ export class DynamoMarketplaceStore {
                       Update: {
                         TableName: this.table,
                         Key: Keys.workerTaskTypeStats(stats.workerId, stats.taskType),
-                        UpdateExpression: `ADD ${stats.approved ? 'approvedCount' : 'rejectedCount'} :one SET taskType = :t, #type = :type`,
+                        UpdateExpression: `ADD ${stats.approved ? 'approvedCount' : 'rejectedCount'} :one${goldCounts(stats)} SET taskType = :t, #type = :type`,
                         ExpressionAttributeNames: { '#type': 'type' },
-                        ExpressionAttributeValues: { ':one': 1, ':t': stats.taskType, ':type': 'WorkerTaskTypeStats' },
+                        ExpressionAttributeValues: { ':one': 1, ':t': stats.taskType, ':type': 'WorkerTaskTypeStats', ...goldCountValues(stats) },
                       },
                     },
                   ]
@@ -857,6 +864,8 @@ export class DynamoMarketplaceStore {
       rejectedCount: i.rejectedCount ?? 0,
       earnedMinor: i.earnedMinor ?? 0,
       activeMs: i.activeMs ?? 0,
+      goldCount: i.goldCount ?? 0,
+      goldMatchedCount: i.goldMatchedCount ?? 0,
     }));
   }
 
@@ -884,6 +893,13 @@ export class DynamoMarketplaceStore {
     }
   }
 }
+
+/**
+ * The gold counters of a decision on a gold microtask, beside the approval counts (per currency and
+ * per task type): the share matched is a measure of the worker's skill that consensus cannot give.
+ */
+const goldCounts = (stats: WorkerOutcome) => (stats.gold ? ', goldCount :one, goldMatchedCount :matched' : '');
+const goldCountValues = (stats: WorkerOutcome) => (stats.gold ? { ':matched': stats.gold.matched ? 1 : 0 } : {});
 
 /** What a ledger entry moves into the client's escrow (or out of its funds, for a bonus). */
 function escrowAmount(entry: LedgerEntry): number {

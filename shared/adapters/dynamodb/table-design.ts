@@ -31,6 +31,12 @@ export const Keys = {
   deadlineDue: (deadline: string, projectId: string) => ({ gsi2pk: 'DEADLINES', gsi2sk: `${deadline}#${projectId}` }),
 
   microtask: (microtaskId: string) => ({ pk: `MICROTASK#${microtaskId}`, sk: 'MICROTASK' }),
+  /**
+   * A gold microtask's expected answer: an item of its own beside the microtask, never an attribute
+   * of it, so every read of the microtask (claim, submit, worker views) cannot carry it by accident;
+   * only review and the client's result views get it, by this key. Written in the microtask's transaction.
+   */
+  gold: (microtaskId: string) => ({ pk: `MICROTASK#${microtaskId}`, sk: 'GOLD' }),
   /** Sparse, write-sharded index of microtasks with open slots; removed when the last slot is claimed. */
   openMicrotask: (projectId: string, shard: number, microtaskId: string) => ({ gsi1pk: `OPEN#${projectId}#${shard}`, gsi1sk: microtaskId }),
   microtaskByProject: (projectId: string, microtaskId: string) => ({ gsi2pk: `PROJECT#${projectId}#MICROTASKS`, gsi2sk: microtaskId }),

@@ -16,7 +16,8 @@ export interface RowIssue {
   message: string;
 }
 
-export type RowOutcome = { row: number; input: Record<string, unknown> } | { row: number; issues: RowIssue[] };
+/** A row read as a microtask: its input and, for a gold microtask, the expected answer (checked later, like the input). */
+export type RowOutcome = { row: number; input: Record<string, unknown>; gold?: { answer: unknown } } | { row: number; issues: RowIssue[] };
 
 /** A CSV column: the header as written and the path of the input field it fills (`meta.source` → ['meta', 'source']). */
 export interface Column {
@@ -28,8 +29,8 @@ export interface Column {
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
 
 /**
- * Tessera's microtasks have no gold answers yet, and a microtask's whole input is shown to workers:
- * a `gold` column imported as input would show them the answer. Refused until gold exists.
+ * The column (and the JSONL field) holding a gold microtask's expected answer. In CSV it is one
+ * column of JSON, never nested columns: `gold.x` would read as part of the input, which workers see.
  */
 const GOLD = 'gold';
 
@@ -45,8 +46,8 @@ export function csvColumns(cells: string[]): { columns: Column[] } | { issues: R
       issues.push({ row: 1, field: where, message: 'a column name is empty (dots separate nested fields: meta.source)' });
       return;
     }
-    if (path[0] === GOLD) {
-      issues.push({ row: 1, field: header, message: 'gold answers are not supported; a gold column would be shown to workers as part of the input' });
+    if (path[0] === GOLD && path.length > 1) {
+      issues.push({ row: 1, field: header, message: 'the gold column is one column holding the whole expected answer as JSON, e.g. {"choice":"cat"}' });
       return;
     }
     if (path.some((s) => FORBIDDEN_SEGMENTS.has(s))) {
@@ -85,18 +86,28 @@ export function csvRowToInput(columns: Column[], record: FileRecord): RowOutcome
     return { row: record.row, issues: [{ row: record.row, field: null, message: `expected ${columns.length} cells, got ${record.cells.length}` }] };
   }
   const input: Record<string, unknown> = {};
+  let gold: { answer: unknown } | undefined;
+  for (const [i, c] of columns.entries()) {
+    const value = record.cells[i]!;
+    if (c.header !== GOLD || value === '') continue;
+    try {
+      gold = { answer: JSON.parse(value) };
+    } catch (e) {
+      return { row: record.row, issues: [{ row: record.row, field: GOLD, message: `the expected answer is JSON, e.g. {"choice":"cat"}: ${(e as Error).message}` }] };
+    }
+  }
   columns.forEach((c, i) => {
     const value = record.cells[i]!;
-    if (value === '') return;
+    if (value === '' || c.header === GOLD) return;
     let target = input;
     for (const segment of c.path.slice(0, -1)) target = (target[segment] ??= {}) as Record<string, unknown>;
     target[c.path[c.path.length - 1]!] = value;
   });
-  if (!Object.keys(input).length) return { row: record.row, issues: [{ row: record.row, field: null, message: 'every cell of the row is empty' }] };
-  return { row: record.row, input };
+  if (!Object.keys(input).length) return { row: record.row, issues: [{ row: record.row, field: null, message: gold ? 'the row has an expected answer but no input' : 'every cell of the row is empty' }] };
+  return gold ? { row: record.row, input, gold } : { row: record.row, input };
 }
 
-/** A JSONL line → a microtask input: the line is `{"input": {...}}` and nothing else, like one entry of POST /microtasks. */
+/** A JSONL line → a microtask: the line is `{"input": {...}, "gold"?: {"answer": {...}}}`, like one entry of POST /microtasks. */
 export function jsonlLineToInput(record: FileRecord): RowOutcome {
   const issue = (field: string | null, message: string): RowOutcome => ({ row: record.row, issues: [{ row: record.row, field, message }] });
   if (record.malformed) return issue(null, record.malformed);
@@ -107,10 +118,11 @@ export function jsonlLineToInput(record: FileRecord): RowOutcome {
     return issue(null, `not valid JSON: ${(e as Error).message}`);
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) return issue(null, 'a line is a JSON object: {"input": {...}}');
-  const extra = Object.keys(value).filter((k) => k !== 'input');
-  if (extra.includes(GOLD)) return issue(GOLD, 'gold answers are not supported; only "input" is read');
+  const extra = Object.keys(value).filter((k) => k !== 'input' && k !== GOLD);
   if (extra.length) return issue(extra[0]!, `unknown field(s): ${extra.join(', ')}`);
   const input = (value as { input?: unknown }).input;
   if (!input || typeof input !== 'object' || Array.isArray(input)) return issue('input', 'input is a JSON object');
-  return { row: record.row, input: input as Record<string, unknown> };
+  const gold = (value as { gold?: unknown }).gold;
+  // Its shape ({"answer": {...}}) is checked with the schema of POST /microtasks, like the input.
+  return gold === undefined ? { row: record.row, input: input as Record<string, unknown> } : { row: record.row, input: input as Record<string, unknown>, gold: gold as { answer: unknown } };
 }

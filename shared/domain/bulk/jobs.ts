@@ -137,13 +137,18 @@ export function mergeReport(existing: string, firstRowOfStep: number, issues: Ro
 export interface ExportedMicrotask {
   microtaskId: string;
   input: Record<string, unknown>;
+  /** The client's expected answer of a gold microtask. */
+  gold: { answer: unknown } | null;
   status: string;
   result: Pick<MicrotaskResult, 'confidence'> & Partial<MicrotaskResult> | null;
   assignments: { assignmentId: string; workerId: string; status: string; answer: unknown; submittedAt?: string; decision: { outcome: string } | Record<string, unknown> | null }[];
 }
 
-/** `resultAnswer` is the aggregated answer as JSON (any task type); `resultLabel` the winning label of choice types. */
-export const EXPORT_CSV_COLUMNS = ['microtaskId', 'status', 'input', 'resultAnswer', 'resultLabel', 'resultConfidence', 'assignments'] as const;
+/**
+ * `gold` is a gold microtask's expected answer as JSON (the import's `gold` column); `resultAnswer`
+ * the aggregated answer as JSON (any task type); `resultLabel` the winning label of choice types.
+ */
+export const EXPORT_CSV_COLUMNS = ['microtaskId', 'status', 'input', 'gold', 'resultAnswer', 'resultLabel', 'resultConfidence', 'assignments'] as const;
 
 function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -159,6 +164,7 @@ export function exportLine(format: ExportFormat, m: ExportedMicrotask): string {
     m.microtaskId,
     m.status,
     JSON.stringify(m.input),
+    m.gold ? JSON.stringify(m.gold.answer) : '',
     result?.answer === undefined || result.answer === null ? '' : JSON.stringify(result.answer),
     result?.label ?? '',
     result?.confidence === undefined ? '' : String(result.confidence),

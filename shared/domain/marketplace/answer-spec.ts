@@ -1,5 +1,6 @@
 import { validationError } from '../errors';
-import { taskTypeOf, type AnswerSpec } from './task-types/registry';
+import { goldUnusableReason } from '../quality/gold-review';
+import { taskTypeOf, type Answer, type AnswerSpec } from './task-types/registry';
 import { Issues, type MicrotaskInput } from './task-types/task-type';
 
 /**
@@ -31,6 +32,29 @@ export function assertMicrotaskInputsFit(spec: AnswerSpec, inputs: readonly Micr
   if (issues.count) {
     throw validationError(`A microtask does not fit the ${spec.type} task type: ${issues.list[0]!.path}: ${issues.list[0]!.message}`, issues.list, 'invalid_microtask_input');
   }
+}
+
+/**
+ * Checks each gold microtask's expected answer exactly as a worker's answer to that microtask
+ * would be checked, and that the task type can judge answers against it. Returns the answers in
+ * canonical form, undefined for a microtask without gold. Throws one 400 naming every bad row and
+ * field, e.g. `microtasks.3.gold.answer.choice`.
+ */
+export function parseGoldAnswers(spec: AnswerSpec, entries: readonly { input: MicrotaskInput; gold?: { answer: unknown } }[]): (Answer | undefined)[] {
+  const type = taskTypeOf(spec);
+  const issues = new Issues('microtasks');
+  const parsed = entries.map((entry, i) => {
+    if (!entry.gold) return undefined;
+    const at = issues.at(i).at('gold').at('answer');
+    const before = issues.count;
+    const answer = type.parseAnswer(spec, entry.gold.answer, at, entry.input);
+    if (issues.count > before) return undefined;
+    const unusable = goldUnusableReason(spec, answer);
+    if (unusable) at.add(unusable);
+    return answer;
+  });
+  if (issues.count) throw validationError(`A gold answer does not fit the ${spec.type} task type: ${issues.list[0]!.path}: ${issues.list[0]!.message}`, sorted(issues), 'invalid_gold_answer');
+  return parsed;
 }
 
 /** True when an answer is checked against its microtask's input, so submit must read the microtask. */

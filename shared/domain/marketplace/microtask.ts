@@ -1,3 +1,5 @@
+import type { Answer } from './answer-spec';
+
 export const MICROTASK_STATUSES = ['open', 'reviewing', 'completed', 'review_failed', 'cancelled'] as const;
 export type MicrotaskStatus = (typeof MICROTASK_STATUSES)[number];
 
@@ -32,6 +34,17 @@ export interface Microtask {
   releasedSlots?: number;
   status: MicrotaskStatus;
   result?: MicrotaskResult;
+  createdAt: string;
+}
+
+/**
+ * The answer a client expects to a gold microtask (one whose answer is known, to measure workers
+ * by). Stored apart from the microtask and shown to no worker until their own answer is decided.
+ */
+export interface GoldStandard {
+  microtaskId: string;
+  projectId: string;
+  answer: Answer;
   createdAt: string;
 }
 

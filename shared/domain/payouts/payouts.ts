@@ -62,6 +62,8 @@ export interface WorkerOutcome {
   /** The project's task type (its answer spec's type), for reputation per task type. */
   taskType?: string;
   projectId?: string;
+  /** Set when the answer was to a gold microtask: whether it matched the expected answer. */
+  gold?: { matched: boolean };
 }
 
 export interface WorkerStats {
@@ -70,6 +72,9 @@ export interface WorkerStats {
   rejectedCount: number;
   earnedMinor: number;
   activeMs: number;
+  /** Answers to gold microtasks decided, and how many of them matched the expected answer. */
+  goldCount: number;
+  goldMatchedCount: number;
 }
 
 /**

@@ -18,12 +18,10 @@ describe('CSV header', () => {
     expect(columnsOf([' text ', 'meta.source', 'meta.lang']).map((c) => c.path)).toEqual([['text'], ['meta', 'source'], ['meta', 'lang']]);
   });
 
-  it('refuses a gold column, which workers would see as input', () => {
-    for (const h of ['gold', 'gold.label']) {
-      const r = csvColumns(['text', h]);
-      expect('issues' in r && r.issues[0]).toMatchObject({ row: 1, field: h });
-      expect(JSON.stringify(r)).toContain('gold answers are not supported');
-    }
+  it('takes one gold column for the expected answer and refuses nested gold columns, which would read as input', () => {
+    expect(columnsOf(['text', 'gold']).map((c) => c.header)).toEqual(['text', 'gold']);
+    const r = csvColumns(['text', 'gold.label']);
+    expect('issues' in r && r.issues[0]).toMatchObject({ row: 1, field: 'gold.label' });
   });
 
   it('refuses empty, duplicate, conflicting, reserved and overlong names, naming each', () => {
@@ -40,6 +38,14 @@ describe('CSV rows', () => {
 
   it('builds the input, leaving empty cells out', () => {
     expect(csvRowToInput(columns, rec(2, ['hi', 'web', '']))).toEqual({ row: 2, input: { text: 'hi', meta: { source: 'web' } } });
+  });
+
+  it('reads the gold column as the JSON expected answer, never as input', () => {
+    const gold = columnsOf(['text', 'gold']);
+    expect(csvRowToInput(gold, rec(2, ['hi', '{"choice":"yes"}']))).toEqual({ row: 2, input: { text: 'hi' }, gold: { answer: { choice: 'yes' } } });
+    expect(csvRowToInput(gold, rec(3, ['hi', '']))).toEqual({ row: 3, input: { text: 'hi' } });
+    expect(csvRowToInput(gold, rec(4, ['hi', 'yes']))).toMatchObject({ issues: [{ row: 4, field: 'gold' }] });
+    expect(csvRowToInput(gold, rec(5, ['', '{"choice":"yes"}']))).toMatchObject({ issues: [{ row: 5, message: 'the row has an expected answer but no input' }] });
   });
 
   it('reports a wrong number of cells, an all-empty row and a malformed record', () => {
@@ -63,7 +69,11 @@ describe('JSONL rows', () => {
     expect(issueOf('[1]')?.field).toBeNull();
     expect(issueOf('{"text":"x"}')).toEqual({ row: 7, field: 'text', message: 'unknown field(s): text' });
     expect(issueOf('{"input":"x"}')).toEqual({ row: 7, field: 'input', message: 'input is a JSON object' });
-    expect(issueOf('{"input":{},"gold":"cat"}')?.field).toBe('gold');
+  });
+
+  it('reads a gold field beside the input, leaving its shape to the row validation', () => {
+    expect(jsonlLineToInput(rec(2, ['{"input":{"t":1},"gold":{"answer":{"choice":"no"}}}']))).toEqual({ row: 2, input: { t: 1 }, gold: { answer: { choice: 'no' } } });
+    expect(validateRow(jsonlLineToInput(rec(3, ['{"input":{"t":1},"gold":"cat"}'])), choice)).toMatchObject({ issues: [{ row: 3, field: 'gold' }] });
   });
 });
 
@@ -83,6 +93,14 @@ describe('row validation', () => {
     expect(validateRow({ row: 2, input: { image: { url: 'https://example.com/a.jpg', width: 640, height: 480 } } }, boxes)).toMatchObject({ input: expect.any(Object) });
     const noSize = validateRow({ row: 3, input: { image: { url: 'https://example.com/a.jpg' } } }, boxes);
     expect('issues' in noSize && noSize.issues.map((i) => i.field)).toEqual(expect.arrayContaining(['input.image.width']));
+  });
+});
+
+describe('gold rows', () => {
+  it('checks the expected answer like an answer, naming the field, and returns it canonical', () => {
+    expect(validateRow({ row: 2, input: { t: 1 }, gold: { answer: { choice: 'yes' } } }, choice)).toEqual({ row: 2, input: { t: 1 }, gold: { answer: { choice: 'yes' } } });
+    expect(validateRow({ row: 3, input: { t: 1 }, gold: { answer: { choice: 'maybe' } } }, choice)).toMatchObject({ issues: [{ row: 3, field: 'gold.answer.choice' }] });
+    expect(validateRow({ row: 4, input: { t: 1 }, gold: { answer: { choice: 'yes' }, extra: 1 } as { answer: unknown } }, choice)).toMatchObject({ issues: [{ row: 4, field: 'gold' }] });
   });
 });
 
@@ -106,6 +124,7 @@ describe('export lines', () => {
   const m = {
     microtaskId: 'mt_1',
     input: { text: 'a, "quoted"\nline' },
+    gold: null,
     status: 'completed',
     result: { answer: { choice: 'cat' }, label: 'cat', confidence: 0.67, votes: { cat: 2, dog: 1 }, method: 'majority_vote' },
     assignments: [{ assignmentId: 'asg_1', workerId: 'w1', status: 'approved', answer: { choice: 'cat' }, decision: { outcome: 'approved' } }],
@@ -118,10 +137,10 @@ describe('export lines', () => {
   });
 
   it('writes CSV cells quoted when they hold commas, quotes or line breaks, nested values as JSON, and reads back with the import reader', () => {
-    const text = exportHeader('csv') + exportLine('csv', m) + exportLine('csv', { ...m, microtaskId: 'mt_2', result: null, assignments: [] });
+    const text = exportHeader('csv') + exportLine('csv', m) + exportLine('csv', { ...m, microtaskId: 'mt_2', gold: { answer: { choice: 'dog' } }, result: null, assignments: [] });
     const rows = readCsvWindow(new TextEncoder().encode(text), { firstRow: 1, final: true, maxRecords: 10 }).records.map((r) => r.cells);
-    expect(rows[0]).toEqual(['microtaskId', 'status', 'input', 'resultAnswer', 'resultLabel', 'resultConfidence', 'assignments']);
-    expect(rows[1]).toEqual(['mt_1', 'completed', JSON.stringify(m.input), '{"choice":"cat"}', 'cat', '0.67', JSON.stringify(m.assignments)]);
-    expect(rows[2]).toEqual(['mt_2', 'completed', JSON.stringify(m.input), '', '', '', '[]']);
+    expect(rows[0]).toEqual(['microtaskId', 'status', 'input', 'gold', 'resultAnswer', 'resultLabel', 'resultConfidence', 'assignments']);
+    expect(rows[1]).toEqual(['mt_1', 'completed', JSON.stringify(m.input), '', '{"choice":"cat"}', 'cat', '0.67', JSON.stringify(m.assignments)]);
+    expect(rows[2]).toEqual(['mt_2', 'completed', JSON.stringify(m.input), '{"choice":"dog"}', '', '', '', '[]']);
   });
 });
