@@ -33,6 +33,7 @@ const unknown: Record<string, string> = {
   mediaId: 'med_0000000000zzzzzzzzzzzzzzzz',
   qualificationTypeId: 'qt_0000000000zzzzzzzzzzzzzzzz',
   attemptId: 'att_0000000000zzzzzzzzzzzzzzzz',
+  microtaskId: 'mt_0000000000zzzzzzzzzzzzzzzz',
   workerId: '00000000-0000-4000-8000-000000000000',
 };
 /**
