@@ -17,7 +17,7 @@ export interface ReviewState {
   /** The project's spec, so the Consensus task (which reads nothing) knows how to aggregate; dropped after it. */
   answerSpec?: AnswerSpec;
   /** With each answer after LoadSubmissions; without it after Consensus, which has used them. */
-  answers?: (Omit<SubmittedAnswer, 'answer'> & { answer?: SubmittedAnswer['answer'] })[];
+  answers?: (Omit<SubmittedAnswer, 'answer'> & { answer?: SubmittedAnswer['answer']; submittedAt?: string })[];
   consensus?: ConsensusOutcome;
   decisions?: { assignmentId: string; decision: Omit<ReviewDecision, 'decidedAt'> }[];
   applied?: { approved: number; rejected: number };
@@ -63,6 +63,8 @@ export async function loadSubmissionsUseCase(deps: Deps, state: ReviewState): Pr
       answer: a.answer!,
       timeSpentMs: a.submissionContext?.timeSpentMs ?? 0,
       secondsToSubmit: a.submittedAt ? (Date.parse(a.submittedAt) - Date.parse(a.claimedAt)) / 1000 : undefined,
+      // Finalize measures the client's time to decide from it.
+      ...(a.submittedAt ? { submittedAt: a.submittedAt } : {}),
     }));
   return { microtaskId: m.microtaskId, projectId: m.projectId, answerSpec: project.answerSpec, answers };
 }
@@ -114,7 +116,9 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
       : Entries.rejectAssignment(project.orgId, reserved, meta);
     const hold = held && settlement ? { assignmentId, workerId, amountMinor: settlement.rewardMinor, currency: project.currency, releaseAt: holdReleaseAt(now, deps.settings.holdPeriodHours) } : undefined;
     const stats = { workerId, currency: project.currency, approved: isApproval, rewardMinor: settlement?.rewardMinor ?? 0, activeMs: answer.timeSpentMs ?? 0, taskType: project.answerSpec.type, projectId: project.projectId };
-    await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, { hold, stats });
+    // The client's measured facts (time to decide, rejections, pay per hour) move in the same transaction.
+    const client = { ...stats, orgId: project.orgId, latencySeconds: answer.submittedAt ? (Date.parse(now) - Date.parse(answer.submittedAt)) / 1000 : undefined };
+    await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, { hold, stats, client });
     // The bonuses' escrow stayed reserved through the approval; each entry is idempotent on its id.
     for (const b of settlement?.bonuses ?? []) {
       await deps.ledger.post(Entries.bonus(project.orgId, workerId, b.amountMinor, b.feeMinor, b.reason, { ...meta, entryId: `autobonus:${b.rule}:${assignmentId}`, refs: { ...meta.refs, rule: b.rule } }, 'escrow'));
