@@ -94,7 +94,7 @@ describe('the local platform', () => {
     });
     expect(created.status).toBe(201);
     expect(created.body.status).toBe('draft');
-    expect(created.body.cost).toEqual({ rewardMinor: 1_000, feeMinor: 100, totalMinor: 1_100, currency: 'EUR' });
+    expect(created.body.cost).toEqual({ rewardMinor: 1_000, bonusMinor: 0, feeMinor: 100, totalMinor: 1_100, currency: 'EUR' });
     const projectId = created.body.projectId as string;
 
     // Workers cannot claim from a draft.
