@@ -117,7 +117,14 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
     const hold = held && settlement ? { assignmentId, workerId, amountMinor: settlement.rewardMinor, currency: project.currency, releaseAt: holdReleaseAt(now, deps.settings.holdPeriodHours) } : undefined;
     const stats = { workerId, currency: project.currency, approved: isApproval, rewardMinor: settlement?.rewardMinor ?? 0, activeMs: answer.timeSpentMs ?? 0, taskType: project.answerSpec.type, projectId: project.projectId };
     // The client's measured facts (time to decide, rejections, pay per hour) move in the same transaction.
-    const client = { ...stats, orgId: project.orgId, latencySeconds: answer.submittedAt ? (Date.parse(now) - Date.parse(answer.submittedAt)) / 1000 : undefined };
+    const client = {
+      orgId: project.orgId,
+      currency: project.currency,
+      approved: isApproval,
+      rewardMinor: stats.rewardMinor,
+      activeMs: stats.activeMs,
+      ...(answer.submittedAt ? { latencySeconds: (Date.parse(now) - Date.parse(answer.submittedAt)) / 1000 } : {}),
+    };
     await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, { hold, stats, client });
     // The bonuses' escrow stayed reserved through the approval; each entry is idempotent on its id.
     for (const b of settlement?.bonuses ?? []) {

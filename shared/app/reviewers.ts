@@ -1,3 +1,4 @@
+import { validationError } from '../domain/errors';
 import type { Project } from '../domain/marketplace/project';
 import { reviewerIneligibility, type ReviewerIneligibility } from '../domain/workers/reviewers';
 import { standingFor } from '../domain/workers/standing';
@@ -31,7 +32,11 @@ export async function isEligibleReviewer(deps: Deps, workerId: string, project: 
 export async function reviewerPoolUseCase(deps: Deps, orgId: string, projectId: string, limit: number, cursor?: string) {
   const project = await ownedProject(deps, orgId, projectId);
   const required = project.reviewerQualification;
-  if (!required) return { projectId, reviewerQualification: null, items: [], nextCursor: null };
+  if (!required) {
+    // This list is empty and never handed out a cursor: one presented here is not ours.
+    if (cursor) throw validationError('The cursor is not one this API returned for this list', [{ path: 'query.cursor', message: 'invalid cursor' }], 'invalid_cursor');
+    return { projectId, reviewerQualification: null, items: [], nextCursor: null };
+  }
   const now = deps.now();
   const page = await deps.workers.qualificationHolders(required.qualificationTypeId, required.minScore, now, limit, cursor);
   const standings = await deps.workers.standings(

@@ -171,6 +171,8 @@ describe('reviewer pools', () => {
   it('is another organisation\'s project "not found", refuses a cursor below the minimum score, and is empty without a reviewer qualification', async () => {
     const { orgId, projectId } = await publishedProject(1);
     expect(await reviewerPoolUseCase(deps, orgId, projectId, 10)).toEqual({ projectId, reviewerQualification: null, items: [], nextCursor: null });
+    const anyCursor = Buffer.from(JSON.stringify({ pk: 'PROJECT#x', sk: 'PROJECT' })).toString('base64url');
+    expect(await code(reviewerPoolUseCase(deps, orgId, projectId, 10, anyCursor))).toBe('invalid_cursor');
     expect(await code(reviewerPoolUseCase(deps, newId('org'), projectId, 10))).toBe('project_not_found');
 
     const type = await createQualificationTypeUseCase(deps, clientOf(orgId), { name: 'Reviewer: text', description: '', platform: false });
