@@ -312,6 +312,10 @@ export const CreateProjectBody = z
       .describe('Only workers of this reputation tier or higher may claim during the window after publishing.'),
     maxAssignmentsPerWorker: z.number().int().min(1).max(100_000).optional().describe('The most assignments one worker may claim in this project.'),
     quota: SegmentQuotaBody.optional(),
+    reviewerQualification: z
+      .strictObject({ qualificationTypeId: id('qt'), minScore: z.number().int().min(0).max(1_000_000) })
+      .optional()
+      .describe("Who may review this project's work: holders of this qualification (yours or platform-wide) with at least minScore."),
   })
   .meta({ id: 'CreateProject' });
 

@@ -51,6 +51,7 @@ export async function createProjectUseCase(deps: Deps, orgId: string, input: New
   // The fee of the client's plan (or its negotiated fee) is fixed on the project for its lifetime.
   const feeBasisPoints = feeBasisPointsFor(await deps.billing.get(orgId), now, deps.settings.feeBasisPoints);
   await assertUsableTypes(deps, orgId, requiredTypeIds(input.requirements));
+  if (input.reviewerQualification) await assertUsableTypes(deps, orgId, [input.reviewerQualification.qualificationTypeId], 'body.reviewerQualification.qualificationTypeId');
   const p = createProject(input, { projectId: deps.newId('prj'), orgId, now, feeBasisPoints });
   await deps.marketplace.createProject(p);
   return projectView(p);

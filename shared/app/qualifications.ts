@@ -134,7 +134,7 @@ export async function myQualificationsUseCase(deps: Deps, workerId: string) {
 }
 
 /** A type's requirements name only types the client may use: its own or the platform's. */
-export async function assertUsableTypes(deps: Deps, orgId: string, typeIds: string[]) {
+export async function assertUsableTypes(deps: Deps, orgId: string, typeIds: string[], path = 'body.requirements.qualifications') {
   if (typeIds.length === 0) return;
   const found = new Map((await deps.workers.getQualificationTypes(typeIds)).map((t) => [t.qualificationTypeId, t]));
   const bad = typeIds.filter((id) => {
@@ -143,7 +143,7 @@ export async function assertUsableTypes(deps: Deps, orgId: string, typeIds: stri
   });
   if (bad.length) {
     throw precondition('unknown_qualification_type', `Unknown qualification type(s): ${bad.join(', ')}`, {
-      issues: bad.map((id) => ({ path: 'body.requirements.qualifications', message: `${id} does not exist or is not yours` })),
+      issues: bad.map((id) => ({ path, message: `${id} does not exist or is not yours` })),
     });
   }
 }

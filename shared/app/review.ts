@@ -18,7 +18,7 @@ export interface ReviewState {
   /** The project's spec, so the Consensus task (which reads nothing) knows how to aggregate; dropped after it. */
   answerSpec?: AnswerSpec;
   /** With each answer after LoadSubmissions; without it after Consensus, which has used them. */
-  answers?: (Omit<SubmittedAnswer, 'answer'> & { answer?: SubmittedAnswer['answer'] })[];
+  answers?: (Omit<SubmittedAnswer, 'answer'> & { answer?: SubmittedAnswer['answer']; submittedAt?: string })[];
   /**
    * A gold microtask's expected answer, from LoadSubmissions to Consensus (which decides by it
    * instead of by the crowd); dropped after it. The state is the platform's, never a worker's.
@@ -69,6 +69,8 @@ export async function loadSubmissionsUseCase(deps: Deps, state: ReviewState): Pr
       answer: a.answer!,
       timeSpentMs: a.submissionContext?.timeSpentMs ?? 0,
       secondsToSubmit: a.submittedAt ? (Date.parse(a.submittedAt) - Date.parse(a.claimedAt)) / 1000 : undefined,
+      // Finalize measures the client's time to decide from it.
+      ...(a.submittedAt ? { submittedAt: a.submittedAt } : {}),
     }));
   return { microtaskId: m.microtaskId, projectId: m.projectId, answerSpec: project.answerSpec, answers, ...(gold ? { gold: { answer: gold.answer } } : {}) };
 }
@@ -122,7 +124,16 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
     const hold = held && settlement ? { assignmentId, workerId, amountMinor: settlement.rewardMinor, currency: project.currency, releaseAt: holdReleaseAt(now, deps.settings.holdPeriodHours) } : undefined;
     const gold = isGoldRule(decision.rule) ? { matched: decision.rule === GOLD_MATCHED } : undefined;
     const stats = { workerId, currency: project.currency, approved: isApproval, rewardMinor: settlement?.rewardMinor ?? 0, activeMs: answer.timeSpentMs ?? 0, taskType: project.answerSpec.type, projectId: project.projectId, ...(gold ? { gold } : {}) };
-    await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, { hold, stats });
+    // The client's measured facts (time to decide, rejections, pay per hour) move in the same transaction.
+    const client = {
+      orgId: project.orgId,
+      currency: project.currency,
+      approved: isApproval,
+      rewardMinor: stats.rewardMinor,
+      activeMs: stats.activeMs,
+      ...(answer.submittedAt ? { latencySeconds: (Date.parse(now) - Date.parse(answer.submittedAt)) / 1000 } : {}),
+    };
+    await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, { hold, stats, client });
     // The bonuses' escrow stayed reserved through the approval; each entry is idempotent on its id.
     for (const b of settlement?.bonuses ?? []) {
       await deps.ledger.post(Entries.bonus(project.orgId, workerId, b.amountMinor, b.feeMinor, b.reason, { ...meta, entryId: `autobonus:${b.rule}:${assignmentId}`, refs: { ...meta.refs, rule: b.rule } }, 'escrow'));

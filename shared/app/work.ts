@@ -11,7 +11,9 @@ import { afterSlotsReleased } from './review';
 import { workerFacts } from './workers';
 import { assertEligible, type WorkerFacts } from '../domain/workers/requirements';
 import { dependsOnInput, isInputDimension, segmentOf } from '../domain/workers/quotas';
+import type { ClientReputation } from '../domain/workers/client-reputation';
 import type { ClaimLimits, Lease } from '../adapters/dynamodb/marketplace-store';
+import { clientReputationUseCase } from './client-reputation';
 import type { Deps } from './deps';
 
 /** What a worker may see of an assignment: never other workers, never gold answers, never the client's org. */
@@ -21,10 +23,12 @@ export function assignmentView(a: Assignment) {
 }
 
 /** The task as a worker sees it; an external task adds where its page lives (the token is only ever handed out at claim). */
-function taskView(project: Project) {
+function taskView(project: Project, client?: ClientReputation) {
   const spec = project.answerSpec;
   return {
     title: project.title,
+    // At claim, what the platform measured about the client (the feed shows the same before).
+    ...(client ? { client } : {}),
     instructions: project.instructions,
     answerSpec: spec,
     ...(spec.type === 'external' ? { external: { frameOrigin: frameOrigin(spec) } } : {}),
@@ -39,7 +43,7 @@ export async function claimAssignmentUseCase(deps: Deps, workerId: string, proje
   // Between the deadline and the sweep that expires the project, it already takes no claims.
   if (project.deadline && project.deadline <= now) throw conflict('project_not_open', 'The project has passed its deadline', { status: 'expired', deadline: project.deadline });
   // Eligibility first: a bounded number of reads by key, whatever the project's size.
-  const facts = await workerFacts(deps, workerId, project);
+  const [facts, client] = await Promise.all([workerFacts(deps, workerId, project), clientReputationUseCase(deps, project.orgId)]);
   assertEligible(project, facts, now);
   const segmentOf = quotaSegments(project, facts);
   const spec = project.answerSpec;
@@ -66,7 +70,7 @@ export async function claimAssignmentUseCase(deps: Deps, workerId: string, proje
     if (filledSegments.length) throw conflict('segment_quota_filled', 'The quota of your segment in this project is filled', { segments: filledSegments });
     throw conflict('no_work_available', 'No open microtask is left for you in this project');
   }
-  const task = taskView(project);
+  const task = taskView(project, client);
   return {
     assignment: assignmentView(assignment),
     microtask: workerView(microtask),

@@ -5,6 +5,7 @@ import { applyProfile, type ProfileInput, type WorkerProfile } from '../domain/w
 import { earlyAccessUntil, fitScore, requiredTypeIds, unmetRequirement, type WorkerFacts } from '../domain/workers/requirements';
 import { REPUTATION_PRIOR, reputationOf, sumCounts, TIER_THRESHOLDS } from '../domain/workers/reputation';
 import { standingFor } from '../domain/workers/standing';
+import { clientReputations } from './client-reputation';
 import type { Deps } from './deps';
 
 export function profileView(p: WorkerProfile) {
@@ -62,9 +63,11 @@ export async function taskFeedUseCase(deps: Deps, workerId: string, limit: numbe
   const now = deps.now();
   const page = await deps.marketplace.listPublishedProjects(limit, cursor);
   const open = page.items.filter((p) => p.status === 'published');
-  const [items, reputation] = await Promise.all([
+  const [items, reputation, clients] = await Promise.all([
     deps.workers.workerItems(workerId, { orgIds: open.map((p) => p.orgId), projectIds: open.map((p) => p.projectId), typeIds: open.flatMap((p) => requiredTypeIds(p.requirements)) }),
     reputationFor(deps, workerId),
+    // Read for the whole page though some projects drop out: one BatchGet either way.
+    clientReputations(deps, open.map((p) => p.orgId)),
   ]);
   const eligible = open.flatMap((p) => {
     const facts: WorkerFacts = {
@@ -90,6 +93,7 @@ export async function taskFeedUseCase(deps: Deps, workerId: string, limit: numbe
       publishedAt: p.publishedAt,
       ...(p.maxAssignmentsPerWorker ? { maxAssignmentsPerWorker: p.maxAssignmentsPerWorker } : {}),
       ...(earlyAccessUntil(p) && earlyAccessUntil(p)! > now ? { earlyAccessUntil: earlyAccessUntil(p) } : {}),
+      client: clients.get(p.orgId)!,
     })),
     reputation: { score: reputation.score, tier: reputation.tier },
     nextCursor: page.nextCursor ?? null,

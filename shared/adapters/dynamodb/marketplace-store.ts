@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { conflict, forbidden } from '../../domain/errors';
 import type { LedgerEntry } from '../../domain/ledger/ledger';
 import type { Assignment, ReviewDecision } from '../../domain/marketplace/assignment';
 import { OPEN_INDEX_SHARDS, openIndexShard, type GoldStandard, type Microtask, type MicrotaskResult } from '../../domain/marketplace/microtask';
 import type { Project } from '../../domain/marketplace/project';
+import type { Currency } from '../../domain/money';
 import { assertWithinBudget } from '../../domain/marketplace/pricing';
 import type { DynamoLedger } from './ledger-store';
 import { shardOf, translateLedgerFailure } from './ledger-store';
 import { Accounts } from '../../domain/ledger/ledger';
 import type { Hold, WorkerOutcome, WorkerStats } from '../../domain/payouts/payouts';
 import { Keys, LEASE_SHARDS, MAIN_TABLE } from './table-design';
+import { emptyClientCounters, LATENCY_BUCKET_COUNT, latencyBucketOf, type ClientCounters, type ClientDecisionOutcome } from '../../domain/workers/client-reputation';
 import { queryPage, type Page, type PartitionQuery } from './paging';
 import { ConditionsFailed, transactWrite, type TransactItem } from './transact';
 
@@ -674,8 +676,8 @@ export class DynamoMarketplaceStore {
    * submitted → approved | rejected, with the money movement in the same transaction. Returns
    * false when the decision had already been applied (a retried state machine task).
    */
-  async decide(assignmentId: string, decision: ReviewDecision, entry: LedgerEntry, extra: { hold?: Hold; stats?: WorkerOutcome } = {}): Promise<boolean> {
-    const { hold, stats } = extra;
+  async decide(assignmentId: string, decision: ReviewDecision, entry: LedgerEntry, extra: { hold?: Hold; stats?: WorkerOutcome; client?: ClientDecisionOutcome } = {}): Promise<boolean> {
+    const { hold, stats, client } = extra;
     try {
       await transactWrite(this.client, [
         {
@@ -742,6 +744,8 @@ export class DynamoMarketplaceStore {
               },
             ]
           : []),
+        // In the same transaction as the status change, so a retried finalize counts nothing twice.
+        ...(client ? [{ Update: clientDecisionUpdate(this.table, client) }] : []),
       ]);
       return true;
     } catch (e) {
@@ -849,6 +853,46 @@ export class DynamoMarketplaceStore {
     }
   }
 
+  /**
+   * The hook for an appeal that overturned a rejection: counts it against the client once per
+   * assignment (a marker item's conditional put guards the counter). False when already counted.
+   */
+  async recordOverturnedRejection(orgId: string, assignmentId: string, at: string): Promise<boolean> {
+    try {
+      await transactWrite(this.client, [
+        { Put: { TableName: this.table, Item: { ...Keys.overturnedRejection(assignmentId), type: 'OverturnedRejection', assignmentId, orgId, at }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Update: {
+            TableName: this.table,
+            Key: Keys.clientReputation(orgId),
+            UpdateExpression: 'ADD overturnedRejections :one SET orgId = :org, #type = :type',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':one': 1, ':org': orgId, ':type': 'ClientReputation' },
+          },
+        },
+      ]);
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionsFailed && e.failed.includes(0)) return false;
+      throw e;
+    }
+  }
+
+  /** The measured counters of each organisation asked for (a feed page's clients: 100 at most), by key. */
+  async clientCounters(orgIds: string[]): Promise<Map<string, ClientCounters>> {
+    const wanted = [...new Set(orgIds)].slice(0, 100);
+    const out = new Map(wanted.map((o) => [o, emptyClientCounters()]));
+    let request: Record<string, unknown>[] | undefined = wanted.map((o) => Keys.clientReputation(o));
+    // Unprocessed keys come back under throttling; a few rounds at most.
+    for (let round = 0; request?.length && round < 5; round++) {
+      const r: BatchGetCommandOutput = await this.client.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: request } } }));
+      for (const item of r.Responses?.[this.table] ?? []) out.set(item.orgId as string, clientCountersOf(item));
+      request = r.UnprocessedKeys?.[this.table]?.Keys;
+    }
+    if (request?.length) throw new Error('client reputation read left unprocessed keys');
+    return out;
+  }
+
   /** One item per currency the worker has earned in: a handful at most. */
   async workerStats(workerId: string): Promise<WorkerStats[]> {
     const r = await this.client.send(
@@ -915,4 +959,31 @@ function commitment(project: Project, amountMinor: number): { add: string; condi
   if (amountMinor === 0) return { add: '', condition: '', values: {} };
   if (project.budgetCapMinor === undefined) return { add: ', committedMinor :commit', condition: ' AND attribute_not_exists(budgetLeftMinor)', values: { ':commit': amountMinor } };
   return { add: ', committedMinor :commit, budgetLeftMinor :uncommit', condition: ' AND budgetLeftMinor >= :commit', values: { ':commit': amountMinor, ':uncommit': -amountMinor } };
+}
+
+/**
+ * A decision's ADDs to its client's counters: flat attributes (`lat<i>`, `earned_<CUR>`,
+ * `activeMs_<CUR>`), since ADD cannot create a nested path in a map that does not exist yet.
+ */
+function clientDecisionUpdate(table: string, c: ClientDecisionOutcome) {
+  const latency = c.latencySeconds === undefined ? '' : `, lat${latencyBucketOf(c.latencySeconds)} :one`;
+  return {
+    TableName: table,
+    Key: Keys.clientReputation(c.orgId),
+    UpdateExpression: `ADD ${c.approved ? 'approvedCount' : 'rejectedCount'} :one${latency}, #earned :earned, #ms :ms SET orgId = :org, #type = :type`,
+    ExpressionAttributeNames: { '#type': 'type', '#earned': `earned_${c.currency}`, '#ms': `activeMs_${c.currency}` },
+    ExpressionAttributeValues: { ':one': 1, ':earned': c.rewardMinor, ':ms': c.activeMs, ':org': c.orgId, ':type': 'ClientReputation' },
+  };
+}
+
+function clientCountersOf(item: Record<string, unknown>): ClientCounters {
+  const n = (k: string) => (typeof item[k] === 'number' ? (item[k] as number) : 0);
+  const currencies = Object.keys(item).flatMap((k) => (k.startsWith('activeMs_') ? [k.slice('activeMs_'.length) as Currency] : []));
+  return {
+    approvedCount: n('approvedCount'),
+    rejectedCount: n('rejectedCount'),
+    overturnedRejections: n('overturnedRejections'),
+    latencyBuckets: Array.from({ length: LATENCY_BUCKET_COUNT }, (_, i) => n(`lat${i}`)),
+    pay: currencies.sort().map((currency) => ({ currency, earnedMinor: n(`earned_${currency}`), activeMs: n(`activeMs_${currency}`) })),
+  };
 }

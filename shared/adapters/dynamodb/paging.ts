@@ -12,6 +12,8 @@ export interface PartitionQuery {
   index?: 'gsi1' | 'gsi2';
   partition: string;
   sortKeyPrefix?: string;
+  /** Only sort keys at or above this (e.g. a minimum score); a cursor below it is refused. */
+  sortKeyFrom?: string;
   newestFirst?: boolean;
   /** A FilterExpression on non-key attributes: pages are then read until `limit` match or the budget is spent. */
   filter?: { expression: string; names?: Record<string, string>; values: Record<string, unknown> };
@@ -57,6 +59,7 @@ export function decodeCursor(cursor: string | undefined, q: PartitionQuery): Rec
   const key = v as Record<string, string>;
   if (key[names.partitionKey] !== q.partition) throw invalidCursor();
   if (q.sortKeyPrefix && !key[names.sortKey]!.startsWith(q.sortKeyPrefix)) throw invalidCursor();
+  if (q.sortKeyFrom && key[names.sortKey]! < q.sortKeyFrom) throw invalidCursor();
   return key;
 }
 
@@ -77,10 +80,14 @@ export async function queryPage(client: DynamoDBDocumentClient, table: string, q
         new QueryCommand({
           TableName: table,
           ...(q.index ? { IndexName: q.index } : {}),
-          KeyConditionExpression: `#pk = :pk${q.sortKeyPrefix ? ' AND begins_with(#sk, :prefix)' : ''}`,
+          KeyConditionExpression: `#pk = :pk${q.sortKeyPrefix ? ' AND begins_with(#sk, :prefix)' : q.sortKeyFrom ? ' AND #sk >= :from' : ''}`,
           ...(q.filter ? { FilterExpression: q.filter.expression } : {}),
-          ExpressionAttributeNames: { '#pk': names.partitionKey, ...(q.sortKeyPrefix ? { '#sk': names.sortKey } : {}), ...q.filter?.names },
-          ExpressionAttributeValues: { ':pk': q.partition, ...(q.sortKeyPrefix ? { ':prefix': q.sortKeyPrefix } : {}), ...q.filter?.values },
+          ExpressionAttributeNames: { '#pk': names.partitionKey, ...(q.sortKeyPrefix || q.sortKeyFrom ? { '#sk': names.sortKey } : {}), ...q.filter?.names },
+          ExpressionAttributeValues: {
+            ':pk': q.partition,
+            ...(q.sortKeyPrefix ? { ':prefix': q.sortKeyPrefix } : q.sortKeyFrom ? { ':from': q.sortKeyFrom } : {}),
+            ...q.filter?.values,
+          },
           ScanIndexForward: !q.newestFirst,
           Limit: budget,
           ExclusiveStartKey: start,

@@ -59,6 +59,10 @@ export const Keys = {
   posting: (accountId: string, createdAt: string, entryId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `POSTING#${createdAt}#${entryId}` }),
 
   clientBilling: (orgId: string) => ({ pk: `CLIENT#${orgId}`, sk: 'BILLING' }),
+  /** What the platform measured about an organisation's decisions (counters ADDed in the decide transaction). */
+  clientReputation: (orgId: string) => ({ pk: `CLIENT#${orgId}`, sk: 'REPUTATION' }),
+  /** Marks an assignment's rejection as overturned, so the client's counter counts it once. */
+  overturnedRejection: (assignmentId: string) => ({ pk: `ASSIGNMENT#${assignmentId}`, sk: 'OVERTURNED' }),
   /** An organisation's API key as the client manages it (name, hint, last use), listed under the org. */
   apiKey: (orgId: string, keyId: string) => ({ pk: `CLIENT#${orgId}`, sk: `APIKEY#${keyId}` }),
   /** The same key as the authorizer finds it: one GetItem by the SHA-256 of the presented key. */
@@ -81,6 +85,8 @@ export const Keys = {
   qualificationTypeByOwner: (ownerId: string, createdAt: string, typeId: string) => ({ gsi1pk: `OWNER#${ownerId}#QUALTYPES`, gsi1sk: `${createdAt}#${typeId}` }),
   /** A worker's score on a type: read by key at claim time, one item per required type. */
   qualification: (workerId: string, typeId: string) => ({ pk: `WORKER#${workerId}`, sk: `QUAL#${typeId}` }),
+  /** On the same item: holders of a type by score (zero-padded, so the sort key orders numerically), for reviewer pools. */
+  qualificationHolder: (typeId: string, score: number, workerId: string) => ({ gsi1pk: `QUALHOLDERS#${typeId}`, gsi1sk: `${qualificationScoreKey(score)}#${workerId}` }),
   /** Attempts used, the open attempt and the retake time: its conditional update enforces cooldown and max attempts. */
   attemptState: (workerId: string, typeId: string) => ({ pk: `WORKER#${workerId}`, sk: `ATTEMPTS#${typeId}` }),
   attempt: (workerId: string, typeId: string, attemptId: string) => ({ pk: `WORKER#${workerId}`, sk: `ATTEMPT#${typeId}#${attemptId}` }),
@@ -108,6 +114,9 @@ export const Keys = {
   importJob: (importId: string) => ({ pk: `IMPORT#${importId}`, sk: 'IMPORT' }),
   exportJob: (exportId: string) => ({ pk: `EXPORT#${exportId}`, sk: 'EXPORT' }),
 } as const;
+
+/** Scores are integers 0..1,000,000 (the grant schema's bounds): seven digits sort like numbers. */
+export const qualificationScoreKey = (score: number) => String(Math.max(0, Math.floor(score))).padStart(7, '0');
 
 export const ACCOUNT_SHARDS = 16;
 export const LEASE_SHARDS = 8;

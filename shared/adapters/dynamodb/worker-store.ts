@@ -3,7 +3,7 @@ import { conflict } from '../../domain/errors';
 import type { WorkerProfile } from '../../domain/workers/profile';
 import type { Attempt, AttemptState, Qualification, QualificationType } from '../../domain/workers/qualifications';
 import type { StandingDecision } from '../../domain/workers/standing';
-import { Keys } from './table-design';
+import { Keys, qualificationScoreKey } from './table-design';
 import { ConditionsFailed, transactWrite } from './transact';
 import { queryPage, type Page } from './paging';
 
@@ -12,6 +12,9 @@ function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
   if (!item) return undefined;
   return Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_ATTRS.has(k))) as T;
 }
+
+/** A qualification item is also its holder-index entry, so a grant, a new score or a revoke moves both at once. */
+const qualificationItem = (q: Qualification) => ({ ...Keys.qualification(q.workerId, q.qualificationTypeId), ...Keys.qualificationHolder(q.qualificationTypeId, q.score, q.workerId), type: 'Qualification', ...q });
 
 const isConditionFailure = (e: unknown) => (e as Error).name === 'ConditionalCheckFailedException';
 
@@ -108,13 +111,34 @@ export class DynamoWorkerStore {
   }
 
   async putQualification(q: Qualification): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.table, Item: { ...Keys.qualification(q.workerId, q.qualificationTypeId), type: 'Qualification', ...q } }));
+    await this.client.send(new PutCommand({ TableName: this.table, Item: qualificationItem(q) }));
   }
 
   /** False when the worker held no such qualification. */
   async deleteQualification(workerId: string, typeId: string): Promise<boolean> {
     const r = await this.client.send(new DeleteCommand({ TableName: this.table, Key: Keys.qualification(workerId, typeId), ReturnValues: 'ALL_OLD' }));
     return !!r.Attributes;
+  }
+
+  /**
+   * Holders of a type with at least `minScore` whose score has not expired, highest score first:
+   * one bounded page of the type's holder index (gsi1), never a scan.
+   */
+  async qualificationHolders(typeId: string, minScore: number, now: string, limit: number, cursor?: string): Promise<Page<Qualification>> {
+    const page = await queryPage(
+      this.client,
+      this.table,
+      {
+        index: 'gsi1',
+        partition: Keys.qualificationHolder(typeId, 0, '').gsi1pk,
+        sortKeyFrom: qualificationScoreKey(minScore),
+        newestFirst: true,
+        filter: { expression: 'attribute_not_exists(expiresAt) OR expiresAt > :now', values: { ':now': now } },
+      },
+      limit,
+      cursor,
+    );
+    return { items: page.items.map((i) => strip<Qualification>(i)!), nextCursor: page.nextCursor };
   }
 
   async listQualifications(workerId: string): Promise<Qualification[]> {
@@ -212,7 +236,7 @@ export class DynamoWorkerStore {
             ExpressionAttributeValues: { ':at': graded.submittedAt, ':answers': graded.answers, ':score': graded.score, ':passed': graded.passed, ':wrong': graded.wrongQuestionIds ?? [] },
           },
         },
-        ...(grant ? [{ Put: { TableName: this.table, Item: { ...Keys.qualification(grant.workerId, grant.qualificationTypeId), type: 'Qualification', ...grant } } }] : []),
+        ...(grant ? [{ Put: { TableName: this.table, Item: qualificationItem(grant) } }] : []),
       ]);
       return true;
     } catch (e) {
@@ -355,6 +379,24 @@ export class DynamoWorkerStore {
       exclusions: new Set(want.projectIds.filter((p) => bySk.has(Keys.projectExclusion(workerId, p).sk))),
       qualifications: new Map(want.typeIds.map((t) => [t, at<Qualification>(Keys.qualification(workerId, t))])),
     };
+  }
+
+  /** Platform decisions and this organisation's blocks of up to 100 workers (a page of a pool), by key. */
+  async standings(workerIds: string[], orgId: string): Promise<Map<string, { platform?: StandingDecision; client?: StandingDecision }>> {
+    const ids = [...new Set(workerIds)].slice(0, 100);
+    const keys = ids.flatMap((w) => [Keys.platformStanding(w), Keys.clientBlock(w, orgId)]);
+    const byKey = new Map<string, Record<string, unknown>>();
+    for (let i = 0; i < keys.length; i += 100) {
+      let request: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+      for (let round = 0; request?.length && round < 5; round++) {
+        const r: BatchGetCommandOutput = await this.client.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: request } } }));
+        for (const item of r.Responses?.[this.table] ?? []) byKey.set(`${item.pk as string}|${item.sk as string}`, item);
+        request = r.UnprocessedKeys?.[this.table]?.Keys;
+      }
+      if (request?.length) throw new Error('standing read left unprocessed keys');
+    }
+    const at = (k: { pk: string; sk: string }) => strip<StandingDecision>(byKey.get(`${k.pk}|${k.sk}`));
+    return new Map(ids.map((w) => [w, { platform: at(Keys.platformStanding(w)), client: at(Keys.clientBlock(w, orgId)) }]));
   }
 
   // ---------------------------------------------------------------- reputation

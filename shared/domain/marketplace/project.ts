@@ -3,6 +3,7 @@ import type { Currency } from '../money';
 import { assertSpecIsConsistent, type AnswerSpec } from './answer-spec';
 import { assertPricing, maxCostPerAssignment, type BonusRules, type Pricing, type TierPay } from './pricing';
 import type { ProjectRequirements } from '../workers/requirements';
+import type { ReviewerQualification } from '../workers/reviewers';
 import type { SegmentQuota } from '../workers/quotas';
 import type { Tier } from '../workers/reputation';
 
@@ -52,13 +53,15 @@ export interface Project {
   /** The most assignments one worker may claim in this project. */
   maxAssignmentsPerWorker?: number;
   quota?: SegmentQuota;
+  /** Who may review this project's work: holders of this qualification with at least this score. */
+  reviewerQualification?: ReviewerQualification;
 }
 
 export type NewProject = Pick<
   Project,
   'title' | 'description' | 'instructions' | 'answerSpec' | 'rewardMinor' | 'currency' | 'redundancy' | 'assignmentDurationSeconds'
 > &
-  Partial<Pick<Project, 'bonusRules' | 'tierPay' | 'budgetCapMinor' | 'deadline' | 'priority' | 'requirements' | 'earlyAccess' | 'maxAssignmentsPerWorker' | 'quota'>>;
+  Partial<Pick<Project, 'bonusRules' | 'tierPay' | 'budgetCapMinor' | 'deadline' | 'priority' | 'requirements' | 'earlyAccess' | 'maxAssignmentsPerWorker' | 'quota' | 'reviewerQualification'>>;
 
 export function createProject(input: NewProject, ids: { projectId: string; orgId: string; now: string; feeBasisPoints: number }): Project {
   assertSpecIsConsistent(input.answerSpec);
