@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { stageConfig, type StageConfig } from './constructs/stage-config';
 import { StatefulStack } from './stacks/stateful-stack';
 import { StatelessStack } from './stacks/stateless-stack';
+import { WorkflowsStack } from './stacks/workflows-stack';
 
 /**
  * The environment from the CLI's credentials when there are any (CDK_DEFAULT_ACCOUNT/REGION), else
@@ -21,10 +22,11 @@ function flag(value: unknown, fallback: boolean): boolean {
 
 /**
  * Builds Tessera into `app`: `-c stage=dev|prod` (default dev) selects the config; the stacks are
- * `Tessera-<stage>-Stateful` and `Tessera-<stage>-Stateless`. The cdk-nag AWS Solutions checks
+ * `Tessera-<stage>-Stateful` (data), `Tessera-<stage>-Workflows` (state machines, consumers,
+ * schedules) and `Tessera-<stage>-Stateless` (the API). The cdk-nag AWS Solutions checks
  * run on every synth and fail it on an unacknowledged finding (`-c nag=false` skips them).
  */
-export function createTessera(app: App): { stateful: StatefulStack; stateless: StatelessStack; config: StageConfig } {
+export function createTessera(app: App): { stateful: StatefulStack; workflows: WorkflowsStack; stateless: StatelessStack; config: StageConfig } {
   const config = stageConfig({ stage: app.node.tryGetContext('stage'), allowedOrigins: app.node.tryGetContext('allowedOrigins'), payoutSchedule: app.node.tryGetContext('payoutSchedule') });
   const env = environment();
   const prefix = `Tessera-${config.stage}`;
@@ -35,10 +37,22 @@ export function createTessera(app: App): { stateful: StatefulStack; stateless: S
     description: `Tessera (${config.stage}): tables, media bucket, submission queue, user pool`,
     terminationProtection: config.stage === 'prod',
   });
+  const workflows = new WorkflowsStack(app, `${prefix}-Workflows`, {
+    env,
+    config,
+    description: `Tessera (${config.stage}): state machines, queue consumers, job runners, schedules`,
+    table: stateful.table,
+    mediaBucket: stateful.mediaBucket,
+    submissionQueue: stateful.submissionQueue,
+    importQueue: stateful.importQueue,
+    exportQueue: stateful.exportQueue,
+    payoutDetailsKey: stateful.payoutDetailsKey,
+  });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
     env,
     config,
-    description: `Tessera (${config.stage}): functions, workflows, HTTP API`,
+    description: `Tessera (${config.stage}): route functions, authorizer, HTTP API`,
+    workflows,
     table: stateful.table,
     idempotencyTable: stateful.idempotencyTable,
     mediaBucket: stateful.mediaBucket,
@@ -51,7 +65,7 @@ export function createTessera(app: App): { stateful: StatefulStack; stateless: S
     payoutDetailsKey: stateful.payoutDetailsKey,
   });
 
-  for (const stack of [stateful, stateless]) {
+  for (const stack of [stateful, workflows, stateless]) {
     Tags.of(stack).add('app', 'tessera');
     Tags.of(stack).add('stage', config.stage);
   }
@@ -64,5 +78,5 @@ export function createTessera(app: App): { stateful: StatefulStack; stateless: S
   if (flag(app.node.tryGetContext('nag'), true)) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   }
-  return { stateful, stateless, config };
+  return { stateful, workflows, stateless, config };
 }

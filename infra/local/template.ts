@@ -22,10 +22,10 @@ export function synthesize(stage = 'dev'): SynthesizedApp {
     // The same context the CLI gives the app (cdk.json's feature flags), so both synthesize alike.
     const cdkJson = JSON.parse(readFileSync(resolve(import.meta.dirname, '..', '..', 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
     const app = new App({ outdir, context: { ...cdkJson.context, stage, 'aws:cdk:bundling-stacks': [] } });
-    const { stateful, stateless } = createTessera(app);
+    const { stateful, workflows, stateless } = createTessera(app);
     const assembly = app.synth();
     return {
-      stacks: [stateful, stateless].map((s) => ({ name: s.stackName, template: assembly.getStackByName(s.stackName).template as CfnTemplate })),
+      stacks: [stateful, workflows, stateless].map((s) => ({ name: s.stackName, template: assembly.getStackByName(s.stackName).template as CfnTemplate })),
     };
   } finally {
     rmSync(outdir, { recursive: true, force: true });

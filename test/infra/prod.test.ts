@@ -64,12 +64,14 @@ describe('prod stage', () => {
   });
 
   it('keeps logs for a year and throttles at the prod rate', () => {
-    for (const [id, lg] of Object.entries(stateless.findResources('AWS::Logs::LogGroup'))) expect(lg.Properties.RetentionInDays, id).toBe(365);
+    for (const t of [stateless, Template.fromStack(stacks.workflows)]) {
+      for (const [id, lg] of Object.entries(t.findResources('AWS::Logs::LogGroup'))) expect(lg.Properties.RetentionInDays, id).toBe(365);
+    }
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 } });
   });
 
   it('holds approved rewards for 72 hours before they can be paid out', () => {
-    const fns = Object.values(stateless.findResources('AWS::Lambda::Function')).filter((f) => f.Metadata?.['tessera:handler']);
+    const fns = [stateless, Template.fromStack(stacks.workflows)].flatMap((t) => Object.values(t.findResources('AWS::Lambda::Function'))).filter((f) => f.Metadata?.['tessera:handler']);
     expect(fns.length).toBeGreaterThan(0);
     for (const f of fns) expect(f.Properties.Environment.Variables.HOLD_PERIOD_HOURS).toBe('72');
   });
@@ -95,13 +97,14 @@ describe('stage config', () => {
 
 describe('cdk-nag AwsSolutions (prod)', () => {
 
-  it('has no unacknowledged error or warning in either stack', () => {
+  it('has no unacknowledged error or warning in any stack', () => {
     expect(nagFindings(stacks.stateful)).toEqual([]);
+    expect(nagFindings(stacks.workflows)).toEqual([]);
     expect(nagFindings(stacks.stateless)).toEqual([]);
   });
 
-  it('leaves no AwsSolutions annotation on either stack', () => {
-    for (const stack of [stacks.stateful, stacks.stateless]) {
+  it('leaves no AwsSolutions annotation on any stack', () => {
+    for (const stack of [stacks.stateful, stacks.workflows, stacks.stateless]) {
       expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
       expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
     }

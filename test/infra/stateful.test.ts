@@ -27,10 +27,12 @@ beforeAll(() => {
 });
 
 describe('stack layout', () => {
-  it('names the stacks by stage and keeps stateful and stateless apart', () => {
+  it('names the stacks by stage and keeps data, workflows and the API apart', () => {
     expect(stacks.stateful.stackName).toBe('Tessera-dev-Stateful');
+    expect(stacks.workflows.stackName).toBe('Tessera-dev-Workflows');
     expect(stacks.stateless.stackName).toBe('Tessera-dev-Stateless');
-    expect(stacks.stateless.dependencies).toContain(stacks.stateful);
+    expect(stacks.workflows.dependencies).toEqual([stacks.stateful]);
+    expect(stacks.stateless.dependencies).toEqual(expect.arrayContaining([stacks.stateful, stacks.workflows]));
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
   });
@@ -203,13 +205,14 @@ describe('user pool', () => {
 
 describe('cdk-nag AwsSolutions (dev)', () => {
 
-  it('has no unacknowledged error or warning in either stack', () => {
+  it('has no unacknowledged error or warning in any stack', () => {
     expect(nagFindings(stacks.stateful)).toEqual([]);
+    expect(nagFindings(stacks.workflows)).toEqual([]);
     expect(nagFindings(stacks.stateless)).toEqual([]);
   });
 
-  it('leaves no AwsSolutions annotation and no warning at all on either stack', () => {
-    for (const stack of [stacks.stateful, stacks.stateless]) {
+  it('leaves no AwsSolutions annotation and no warning at all on any stack', () => {
+    for (const stack of [stacks.stateful, stacks.workflows, stacks.stateless]) {
       const annotations = Annotations.fromStack(stack);
       expect(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
       expect(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
