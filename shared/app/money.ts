@@ -2,6 +2,7 @@ import { conflict, isDomainError, notFound, precondition } from '../domain/error
 import { Accounts, Entries } from '../domain/ledger/ledger';
 import { feeOn, type Currency } from '../domain/money';
 import { effectiveHourlyRateMinor, payoutAmount, summarize, type Payout, type PayoutRun } from '../domain/payouts/payouts';
+import type { Sealed } from '../adapters/crypto/envelope';
 import { maskPayoutMethod, payoutSkipReason, validatePayoutMethod, type PayoutMethod, type PayoutMethodRecord } from '../domain/payouts/payout-method';
 import { ACCOUNT_SHARDS } from '../adapters/dynamodb/table-design';
 import { assertFee, extendSubscription, feeBasisPointsFor, payPerTask, subscriptionActive, SUBSCRIPTION, type ClientBilling } from '../domain/billing/plans';
@@ -108,10 +109,12 @@ export async function getPayoutMethodUseCase(deps: Deps, workerId: string) {
   return payoutMethodView(r);
 }
 
-async function payoutDestination(deps: Deps, workerId: string): Promise<PayoutMethod | undefined> {
-  const r = await deps.payouts.getPayoutMethod(workerId, true);
-  if (!r || payoutSkipReason(r)) return undefined;
-  return JSON.parse(await deps.payoutDetails().open(r.sealed, sealContext(workerId))) as PayoutMethod;
+type StoredPayoutMethod = PayoutMethodRecord & { sealed: Sealed };
+
+/** The destination in clear, only for a verified method; undefined otherwise. */
+async function payoutDestination(deps: Deps, workerId: string, stored: StoredPayoutMethod | undefined): Promise<PayoutMethod | undefined> {
+  if (!stored || payoutSkipReason(stored)) return undefined;
+  return JSON.parse(await deps.payoutDetails().open(stored.sealed, sealContext(workerId))) as PayoutMethod;
 }
 
 // ------------------------------------------------------------------ payout runs
@@ -140,7 +143,7 @@ const HOLDS_PER_STEP = 200;
 export async function payShardUseCase(deps: Deps, input: { runId: string; shard: number; cursor?: Record<string, unknown> }) {
   const run = await deps.payouts.getRun(input.runId);
   if (!run) throw notFound('payout_run', input.runId);
-  for (const p of await deps.payouts.startedPayouts(run.runId, input.shard)) await settle(deps, p);
+  for (const p of await deps.payouts.startedPayouts(run.runId, input.shard)) await settle(deps, p, await deps.payouts.getPayoutMethod(p.workerId, true));
   // Rewards whose hold period is over become available first, so this run can pay them.
   const due = await deps.payouts.dueHolds(input.shard, deps.now(), HOLDS_PER_STEP);
   for (const h of due) {
@@ -156,19 +159,21 @@ export async function payShardUseCase(deps: Deps, input: { runId: string; shard:
     const now = deps.now();
     const payout: Payout = { runId: run.runId, workerId, amountMinor: amount, currency: account.currency as Currency, status: 'started', shard: input.shard, createdAt: now, updatedAt: now };
     // Only a verified destination is paid; the balance stays available and the report says why.
-    const skipReason = payoutSkipReason(await deps.payouts.getPayoutMethod(workerId));
+    // One read of the method serves the check and, for a verified one, the payout itself.
+    const method = await deps.payouts.getPayoutMethod(workerId, true);
+    const skipReason = payoutSkipReason(method);
     if (skipReason) {
       await deps.payouts.skip({ ...payout, status: 'skipped', skipReason });
       continue;
     }
     const begun = await deps.payouts.begin(payout, Entries.startPayout(workerId, amount, { entryId: `payout:${run.runId}:${workerId}`, currency: payout.currency, createdAt: now, refs: { runId: run.runId } }));
-    if (begun) await settle(deps, payout);
+    if (begun) await settle(deps, payout, method);
   }
   return { runId: run.runId, shard: input.shard, done: !page.cursor, ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
 
-async function settle(deps: Deps, p: Payout) {
-  const destination = await payoutDestination(deps, p.workerId);
+async function settle(deps: Deps, p: Payout, method: StoredPayoutMethod | undefined) {
+  const destination = await payoutDestination(deps, p.workerId, method);
   // The method was removed or failed verification since the payout began: the money goes back to available.
   const outcome = destination
     ? await deps.payoutProvider.send({ payoutId: `${p.runId}:${p.workerId}`, workerId: p.workerId, amountMinor: p.amountMinor, currency: p.currency, destination })
