@@ -23,6 +23,9 @@ export interface BootOptions {
   dataDir?: string;
 }
 
+/** A loaded machine (several test runs at once on two cores) boots slower; the e2e hook timeout is 180 s. */
+const BOOT_TIMEOUT_S = Number(process.env.TESSERA_BOOT_TIMEOUT_S ?? 90);
+
 /** Boots `npm start`'s entry point as a child process on a free port and a fresh data folder. */
 export async function bootPlatform({ env = {}, dataDir: reuse }: BootOptions = {}): Promise<RunningPlatform> {
   const port = await freePort();
@@ -38,7 +41,7 @@ export async function bootPlatform({ env = {}, dataDir: reuse }: BootOptions = {
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   await new Promise<void>((ok, fail) => {
-    const t = setTimeout(() => fail(new Error(`platform not ready in 90 s:\n${out}`)), 90_000);
+    const t = setTimeout(() => fail(new Error(`platform not ready in ${BOOT_TIMEOUT_S} s:\n${out}`)), BOOT_TIMEOUT_S * 1000);
     const check = () => {
       if (/Tessera ready on/.test(out)) {
         clearTimeout(t);
