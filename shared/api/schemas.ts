@@ -8,6 +8,7 @@ import { WORKER_DIMENSIONS } from '../domain/workers/quotas';
 import { COMPARATORS, valueArity } from '../domain/workers/requirements';
 import { MAX_PRIORITY } from '../domain/marketplace/project';
 import { ASSIGNMENT_STATUSES } from '../domain/marketplace/assignment';
+import { SIGNAL_CODES } from '../domain/quality/risk';
 import { MICROTASK_STATUSES } from '../domain/marketplace/microtask';
 import { PROJECT_STATUSES } from '../domain/marketplace/project';
 
@@ -288,6 +289,24 @@ export const SegmentQuotaBody = z
   })
   .meta({ id: 'SegmentQuota', description: 'At most N claims per segment value (worker attributes × microtask input fields), e.g. {"de|kitchen": 600}.' });
 
+const SignalCode = z.enum(SIGNAL_CODES);
+export const AutoChecksPolicyBody = z
+  .strictObject({
+    enabled: z.boolean().optional(),
+    flagAtScore: z.number().min(0).max(10_000).optional(),
+    rejectAtScore: z.number().min(0).max(10_000).optional(),
+    actions: z.partialRecord(SignalCode, z.enum(['reject', 'flag'])).optional().describe('Signals that reject or flag on their own, whatever the score.'),
+    weights: z.partialRecord(SignalCode, z.number().min(0).max(1_000)).optional().describe('What each signal adds to the risk score, over the defaults.'),
+    minSecondsToSubmit: z.number().min(0).max(86_400).optional().describe("Faster from claim to submit is implausible; the task type's default when unset."),
+    fastFractionOfMedian: z.number().min(0).max(1).optional(),
+    medianMinAnswers: z.number().int().min(2).max(50).optional(),
+    minDuplicateChars: z.number().int().min(1).max(10_000).optional(),
+    captureSlackMinutes: z.number().int().min(0).max(10_080).optional(),
+    maxGpsMismatchMetres: z.number().int().min(0).max(1_000_000).optional(),
+  })
+  .refine((p) => p.flagAtScore === undefined || p.rejectAtScore === undefined || p.flagAtScore <= p.rejectAtScore, { message: 'flagAtScore must not exceed rejectAtScore', path: ['flagAtScore'] })
+  .meta({ id: 'AutoChecksPolicy', description: 'Overrides of the automatic submission checks (risk signals and rules); every field has a default.' });
+
 export const CreateProjectBody = z
   .strictObject({
     title: Text(200),
@@ -316,6 +335,7 @@ export const CreateProjectBody = z
       .strictObject({ qualificationTypeId: id('qt'), minScore: z.number().int().min(0).max(1_000_000) })
       .optional()
       .describe("Who may review this project's work: holders of this qualification (yours or platform-wide) with at least minScore."),
+    autoChecks: AutoChecksPolicyBody.optional(),
   })
   .meta({ id: 'CreateProject' });
 

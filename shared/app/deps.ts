@@ -5,6 +5,7 @@ import { DynamoApiKeyStore } from '../adapters/dynamodb/api-key-store';
 import { DynamoBillingStore } from '../adapters/dynamodb/billing-store';
 import { DynamoLedger } from '../adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../adapters/dynamodb/marketplace-store';
+import { DynamoFingerprintStore } from '../adapters/dynamodb/fingerprint-store';
 import { DynamoMediaStore } from '../adapters/dynamodb/media-store';
 import { DynamoPayoutStore } from '../adapters/dynamodb/payout-store';
 import { MediaStorage } from '../adapters/s3/media-storage';
@@ -16,6 +17,7 @@ import { JobFiles } from '../adapters/s3/job-files';
 import { sandboxPayments, sandboxPayouts } from '../adapters/sandbox-providers';
 import { config } from '../config';
 import type { PaymentProvider, PayoutProvider } from '../domain/payouts/payouts';
+import { LOCAL_IP_COUNTRIES, StaticIpCountryResolver, type IpCountryResolver } from '../domain/quality/ip-country';
 
 /**
  * The composition root: which adapter serves which port. Built once per cold start, on first use,
@@ -27,6 +29,10 @@ export interface Deps {
   payouts: DynamoPayoutStore;
   billing: DynamoBillingStore;
   media: DynamoMediaStore;
+  /** Content fingerprints per project: who submitted an answer or a file first. */
+  fingerprints: DynamoFingerprintStore;
+  /** The country of a submitting address (ADR 0016: a fixed table until a GeoIP source is wired). */
+  ipCountry: IpCountryResolver;
   /** The media bucket; only functions bound to it (MEDIA_BUCKET_NAME) may call this. */
   mediaStorage: () => MediaStorage;
   workers: DynamoWorkerStore;
@@ -71,6 +77,8 @@ export function getDeps(): Deps {
     payouts: new DynamoPayoutStore(clients.dynamo(), table, ledger),
     billing: new DynamoBillingStore(clients.dynamo(), table, ledger),
     media: new DynamoMediaStore(clients.dynamo(), table),
+    fingerprints: new DynamoFingerprintStore(clients.dynamo(), table),
+    ipCountry: new StaticIpCountryResolver(LOCAL_IP_COUNTRIES),
     mediaStorage: () => (storage ??= new MediaStorage(clients.s3(), config.mediaBucket())),
     workers: new DynamoWorkerStore(clients.dynamo(), table),
     identity: () => (identity ??= new CognitoDirectory(clients.cognito(), config.userPoolId())),

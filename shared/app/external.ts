@@ -3,6 +3,7 @@ import { validateAnswer } from '../domain/marketplace/answer-spec';
 import type { Assignment } from '../domain/marketplace/assignment';
 import { assertCompletionTokenUsable } from '../domain/marketplace/task-types/external';
 import type { Deps } from './deps';
+import { submitWithRisk } from './risk';
 
 /**
  * The client's task page posts the answer of an external task with the assignment's completion
@@ -43,7 +44,7 @@ export async function submitExternalAnswerUseCase(
   };
   try {
     // The conditional claimed → submitted write is what makes the token single-use under concurrency.
-    await deps.marketplace.submit(submitted, now);
+    await submitWithRisk(deps, project, submitted);
   } catch (e) {
     if (isDomainError(e) && e.code === 'assignment_not_open') throw conflict('completion_token_used', 'This completion token was already used, or the lease ended meanwhile');
     throw e;

@@ -92,7 +92,7 @@ export async function confirmMediaUseCase(deps: Deps, workerId: string, assignme
 
   let facts;
   try {
-    facts = judgeUpload(spec, m, { storedSizeBytes: stat.sizeBytes, detected, durationSeconds, exif });
+    facts = judgeUpload(spec, m, { storedSizeBytes: stat.sizeBytes, contentHash: stat.contentHash, detected, durationSeconds, exif });
   } catch (e) {
     if (e instanceof DomainError && e.kind === 'validation') {
       if (await deps.media.settle(m, { status: 'rejected', rejection: { rule: e.code, message: e.message } }, now)) await storage.remove(m.key);

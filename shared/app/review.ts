@@ -8,7 +8,10 @@ import { costPerAssignment } from '../domain/marketplace/project';
 import { holdReleaseAt } from '../domain/payouts/payouts';
 import { reviewByConsensus, type ConsensusOutcome, type SubmittedAnswer } from '../domain/quality/consensus-review';
 import { GOLD_MATCHED, isGoldRule, reviewByGold } from '../domain/quality/gold-review';
+import { autoCheckDecision, type AutoCheckOutcome } from '../domain/quality/auto-checks';
+import { autoChecksPolicy, type SubmissionRisk } from '../domain/quality/risk';
 import type { Deps } from './deps';
+import { applyAutoChecks, riskForReview, type AutoCheckResult } from './risk';
 import { reputationFor } from './workers';
 
 /** State passed between the review workflow's tasks (JSONPath, each task returns the whole state). */
@@ -18,12 +21,14 @@ export interface ReviewState {
   /** The project's spec, so the Consensus task (which reads nothing) knows how to aggregate; dropped after it. */
   answerSpec?: AnswerSpec;
   /** With each answer after LoadSubmissions; without it after Consensus, which has used them. */
-  answers?: (Omit<SubmittedAnswer, 'answer'> & { answer?: SubmittedAnswer['answer']; submittedAt?: string })[];
+  answers?: (Omit<SubmittedAnswer, 'answer'> & { answer?: SubmittedAnswer['answer']; submittedAt?: string; risk?: SubmissionRisk })[];
   /**
    * A gold microtask's expected answer, from LoadSubmissions to Consensus (which decides by it
    * instead of by the crowd); dropped after it. The state is the platform's, never a worker's.
    */
   gold?: { answer: Answer };
+  /** Each answer's automatic-checks verdict (AutoChecks, after LoadSubmissions): a rejected answer does not vote. */
+  autoChecks?: AutoCheckResult[];
   consensus?: ConsensusOutcome;
   decisions?: { assignmentId: string; decision: Omit<ReviewDecision, 'decidedAt'> }[];
   applied?: { approved: number; rejected: number };
@@ -71,9 +76,15 @@ export async function loadSubmissionsUseCase(deps: Deps, state: ReviewState): Pr
       secondsToSubmit: a.submittedAt ? (Date.parse(a.submittedAt) - Date.parse(a.claimedAt)) / 1000 : undefined,
       // Finalize measures the client's time to decide from it.
       ...(a.submittedAt ? { submittedAt: a.submittedAt } : {}),
+      ...(a.risk ? { risk: riskForReview(a.risk) } : {}),
     }));
-  return { microtaskId: m.microtaskId, projectId: m.projectId, answerSpec: project.answerSpec, answers, ...(gold ? { gold: { answer: gold.answer } } : {}) };
+  const loaded = { microtaskId: m.microtaskId, projectId: m.projectId, answerSpec: project.answerSpec, answers, ...(gold ? { gold: { answer: gold.answer } } : {}) };
+  // The automatic checks run here until the review workflow has a stage of its own for them.
+  return applyAutoChecks(autoChecksPolicy(project.autoChecks), loaded);
 }
+
+/** Nothing left to aggregate: every answer was rejected by an automatic check. */
+const NO_ANSWERS_LEFT: ConsensusOutcome = { answer: null, confidence: 0, method: 'none', decided: false, details: { reason: 'every answer was rejected by an automatic check' } };
 
 export function consensusUseCase(state: ReviewState): ReviewState {
   if (!state.answerSpec) throw new Error('the review state has no answerSpec: LoadSubmissions did not run');
@@ -81,12 +92,31 @@ export function consensusUseCase(state: ReviewState): ReviewState {
     if (a.answer === undefined) throw new Error(`assignment ${a.assignmentId} reached Consensus without its answer`);
     return { ...a, answer: a.answer };
   });
+  const checks = new Map((state.autoChecks ?? []).map((c) => [c.assignmentId, c.outcome]));
+  // An answer the automatic checks rejected does not vote; it is decided by the rule that fired.
+  const rejected = answers.flatMap((a) => {
+    const o = checks.get(a.assignmentId);
+    return o?.verdict === 'reject' ? [{ assignmentId: a.assignmentId, decision: autoCheckDecision(o) }] : [];
+  });
+  const voting = answers.filter((a) => checks.get(a.assignmentId)?.verdict !== 'reject');
   // A gold microtask is decided by the client's expected answer; any other by the crowd.
-  const review = state.gold ? reviewByGold(state.answerSpec, state.gold.answer, answers) : reviewByConsensus(state.answerSpec, answers);
+  const review = !voting.length
+    ? { outcome: NO_ANSWERS_LEFT, decisions: [] }
+    : state.gold
+      ? reviewByGold(state.answerSpec, state.gold.answer, voting)
+      : reviewByConsensus(state.answerSpec, voting);
+  const decisions = [...rejected, ...review.decisions.map((d) => withFlag(d, checks.get(d.assignmentId)))];
   // Finalize needs who answered and for how long, not the answers again (state payloads are capped).
   const slimAnswers = answers.map(({ answer: _answer, ...rest }) => rest);
   const { answerSpec: _spec, gold: _gold, ...rest } = state;
-  return { ...rest, answers: slimAnswers, consensus: review.outcome, decisions: review.decisions };
+  return { ...rest, answers: slimAnswers, consensus: review.outcome, decisions };
+}
+
+/** A flagged answer is still decided by the crowd; its decision says which check flagged it, for a person to look at. */
+function withFlag(d: NonNullable<ReviewState['decisions']>[number], check: AutoCheckOutcome | undefined) {
+  if (check?.verdict !== 'flag') return d;
+  const autoCheck = { verdict: 'flag', rule: check.rule, score: check.evidence.score, signals: check.evidence.signals.map((s) => s.code) };
+  return { ...d, decision: { ...d.decision, evidence: { ...d.decision.evidence, autoCheck } } };
 }
 
 /**

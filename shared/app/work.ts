@@ -1,6 +1,6 @@
 import { conflict, forbidden, notFound, validationError } from '../domain/errors';
 import { frameOrigin, frameUrl, issueCompletionToken } from '../domain/marketplace/task-types/external';
-import { assertMediaSubmittable, maxUploadsPerAssignment, type MediaCollectionAnswer } from '../domain/marketplace/task-types/media-collection';
+import { assertMediaSubmittable, maxUploadsPerAssignment, type MediaCollectionAnswer, type MediaRecord } from '../domain/marketplace/task-types/media-collection';
 import { answerReadsInput, validateAnswer } from '../domain/marketplace/answer-spec';
 import { assertOwnedBy, assertSubmittable, leaseEnd, type Assignment } from '../domain/marketplace/assignment';
 import { workerView } from '../domain/marketplace/microtask';
@@ -15,10 +15,11 @@ import type { ClientReputation } from '../domain/workers/client-reputation';
 import type { ClaimLimits, Lease } from '../adapters/dynamodb/marketplace-store';
 import { clientReputationUseCase } from './client-reputation';
 import type { Deps } from './deps';
+import { submitWithRisk } from './risk';
 
-/** What a worker may see of an assignment: never other workers, never gold answers, never the client's org. */
+/** What a worker may see of an assignment: never other workers, never gold answers, never the client's org, never its risk. */
 export function assignmentView(a: Assignment) {
-  const { orgId: _org, submissionContext: _ctx, completionTokenHash: _hash, ...rest } = a;
+  const { orgId: _org, submissionContext: _ctx, completionTokenHash: _hash, risk: _risk, ...rest } = a;
   return rest;
 }
 
@@ -141,8 +142,9 @@ export async function submitAnswerUseCase(
   }
   const now = deps.now();
   assertSubmittable(a, now);
+  let media: MediaRecord[] = [];
   if (project.answerSpec.type === 'media_collection') {
-    const media = await deps.media.ofAssignment(a.assignmentId, maxUploadsPerAssignment(project.answerSpec));
+    media = await deps.media.ofAssignment(a.assignmentId, maxUploadsPerAssignment(project.answerSpec));
     assertMediaSubmittable(project.answerSpec, answer as MediaCollectionAnswer, media, body.location);
   }
   const submitted: Assignment = {
@@ -157,11 +159,11 @@ export async function submitAnswerUseCase(
       ...(body.location ? { location: body.location } : {}),
     },
   };
-  await deps.marketplace.submit(submitted, now);
+  const committed = await submitWithRisk(deps, project, submitted, media);
   // After the commit. If this send fails the client gets a 5xx and retries; the retry takes the
   // replay branch above and sends again. The consumer is idempotent, so a duplicate is harmless.
   await deps.submissions().announce({ microtaskId: a.microtaskId, assignmentId });
-  return { assignment: assignmentView(submitted) };
+  return { assignment: assignmentView(committed) };
 }
 
 export async function listMyAssignmentsUseCase(deps: Deps, workerId: string, limit: number, cursor?: string, status?: Assignment['status']) {

@@ -4,7 +4,9 @@ import { DynamoApiKeyStore } from '../../shared/adapters/dynamodb/api-key-store'
 import { DynamoBillingStore } from '../../shared/adapters/dynamodb/billing-store';
 import { DynamoLedger } from '../../shared/adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../../shared/adapters/dynamodb/marketplace-store';
+import { DynamoFingerprintStore } from '../../shared/adapters/dynamodb/fingerprint-store';
 import { DynamoMediaStore } from '../../shared/adapters/dynamodb/media-store';
+import { LOCAL_IP_COUNTRIES, StaticIpCountryResolver } from '../../shared/domain/quality/ip-country';
 import { DynamoPayoutStore } from '../../shared/adapters/dynamodb/payout-store';
 import type { MediaStorage } from '../../shared/adapters/s3/media-storage';
 import { DynamoWorkerStore } from '../../shared/adapters/dynamodb/worker-store';
@@ -29,6 +31,8 @@ export function makeDeps(client: DynamoDBDocumentClient, tableName: string, over
     payouts: new DynamoPayoutStore(client, tableName, ledger),
     billing: new DynamoBillingStore(client, tableName, ledger),
     media: new DynamoMediaStore(client, tableName),
+    fingerprints: new DynamoFingerprintStore(client, tableName),
+    ipCountry: new StaticIpCountryResolver(LOCAL_IP_COUNTRIES),
     mediaStorage: unused as () => MediaStorage,
     workers: new DynamoWorkerStore(client, tableName),
     identity: () => ({ deleteUser: async () => true }),

@@ -611,7 +611,8 @@ export class DynamoMarketplaceStore {
           Update: {
             TableName: this.table,
             Key: Keys.assignment(a.assignmentId),
-            UpdateExpression: 'SET #status = :submitted, answer = :answer, submittedAt = :now, submissionContext = :ctx',
+            // The risk measured at submit lands with the answer: review never sees one without the other.
+            UpdateExpression: `SET #status = :submitted, answer = :answer, submittedAt = :now, submissionContext = :ctx${a.risk ? ', risk = :risk' : ''}`,
             ConditionExpression: '#status = :claimed AND workerId = :worker AND leaseExpiresAt >= :now',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
@@ -621,6 +622,7 @@ export class DynamoMarketplaceStore {
               ':now': now,
               ':ctx': a.submissionContext ?? {},
               ':worker': a.workerId,
+              ...(a.risk ? { ':risk': a.risk } : {}),
             },
           },
         },

@@ -99,6 +99,8 @@ export const Keys = {
   workerProjectClaims: (workerId: string, projectId: string) => ({ pk: `WORKER#${workerId}`, sk: `CLAIMS#${projectId}` }),
   /** Claims taken per segment value of a project's quota (counted in the claim transaction). */
   quotaCounter: (projectId: string, segment: string) => ({ pk: `PROJECT#${projectId}`, sk: `QUOTA#${segment}` }),
+  /** The first submission of a content fingerprint (an answer's text, a file's bytes) in a project: its conditional put decides who was first. */
+  fingerprint: (projectId: string, kind: 'answer' | 'media', hash: string) => ({ pk: `PROJECT#${projectId}`, sk: `HASH#${kind}#${hash}` }),
   /** Decision counts per task type, beside the per-currency stats. */
   workerTaskTypeStats: (workerId: string, taskType: string) => ({ pk: `WORKER#${workerId}`, sk: `TYPESTATS#${taskType}` }),
   /** One review decision that moved the worker's reputation. */

@@ -38,11 +38,16 @@ export class MediaStorage {
     return { url, fields };
   }
 
-  /** Size and stored Content-Type, or undefined when nothing was uploaded under the key. */
-  async stat(key: string): Promise<{ sizeBytes: number; contentType?: string } | undefined> {
+  /**
+   * Size, stored Content-Type and content hash, or undefined when nothing was uploaded under the
+   * key. A presigned POST is a single-part upload, and under SSE-S3 its ETag is the MD5 of the
+   * bytes; a multipart ETag (`…-N`) is not a content hash and is left out.
+   */
+  async stat(key: string): Promise<{ sizeBytes: number; contentType?: string; contentHash?: string } | undefined> {
     try {
       const r = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { sizeBytes: r.ContentLength ?? 0, contentType: r.ContentType };
+      const etag = r.ETag?.replace(/"/g, '').toLowerCase();
+      return { sizeBytes: r.ContentLength ?? 0, contentType: r.ContentType, ...(etag && /^[0-9a-f]{32}$/.test(etag) ? { contentHash: `md5:${etag}` } : {}) };
     } catch (e) {
       const name = (e as Error).name;
       if (name === 'NotFound' || name === 'NoSuchKey' || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;

@@ -1,4 +1,5 @@
 import { conflict, forbidden } from '../errors';
+import type { SubmissionRisk } from '../quality/risk';
 import type { Answer } from './answer-spec';
 
 /** `expired`: the lease ran out before a submission; `returned`: the worker gave the task back. Both reopen the slot. */
@@ -31,6 +32,8 @@ export interface Assignment {
   /** External tasks: the SHA-256 of the completion token handed to the worker at claim time (never the token). */
   completionTokenHash?: string;
   decision?: ReviewDecision;
+  /** Fraud signals measured at submit, for review only (never in a worker's view). */
+  risk?: SubmissionRisk;
   /** The quota segment this claim counts against, until it is returned or expires. */
   quotaSegment?: string;
   /** Whether this claim counts against the project's per-worker cap. */

@@ -41,6 +41,8 @@ export interface MediaFacts {
   durationSeconds?: number;
   capturedAt?: string;
   gps?: LatLon;
+  /** The storage's hash of the whole file (`md5:<hex>`, S3's ETag of a single-part upload): duplicates are found by it. */
+  contentHash?: string;
 }
 
 /** One uploaded (or announced) file of an assignment. */
@@ -113,6 +115,7 @@ export function assertUploadAllowed(spec: MediaCollectionSpec, declared: { conte
 
 export interface Inspection {
   storedSizeBytes: number;
+  contentHash?: string;
   detected: DetectedType | undefined;
   durationSeconds?: number;
   exif?: ExifFacts;
@@ -146,6 +149,7 @@ export function judgeUpload(spec: MediaCollectionSpec, record: Pick<MediaRecord,
   if (seen.durationSeconds !== undefined) facts.durationSeconds = Math.round(seen.durationSeconds * 1000) / 1000;
   if (seen.exif?.capturedAt) facts.capturedAt = seen.exif.capturedAt;
   if (seen.exif?.gps) facts.gps = seen.exif.gps;
+  if (seen.contentHash) facts.contentHash = seen.contentHash;
   return facts;
 }
 

@@ -1,0 +1,58 @@
+import type { ReviewDecision } from '../marketplace/assignment';
+import { scoreOf, type AutoChecksPolicy, type RiskSignal } from './risk';
+
+/**
+ * The rules that turn a submission's risk into a verdict. A rejection or a flag always names its
+ * rule and carries at least one signal as evidence: the evidence type is a non-empty tuple, so a
+ * verdict without a reason does not compile.
+ */
+export const AUTO_CHECK_RULES = {
+  /** A signal the project set to reject on its own (by default: the same media bytes as another assignment). */
+  signalRejects: 'autocheck.signal_rejects',
+  scoreRejects: 'autocheck.score_at_reject_threshold',
+  signalFlags: 'autocheck.signal_flags',
+  scoreFlags: 'autocheck.score_at_flag_threshold',
+  pass: 'autocheck.pass',
+} as const;
+
+export type AutoCheckRule = (typeof AUTO_CHECK_RULES)[keyof typeof AUTO_CHECK_RULES];
+
+export interface AutoCheckEvidence {
+  score: number;
+  /** The threshold the score met, for the score rules. */
+  threshold?: number;
+  /** The signals that fired the rule, weightiest first. */
+  signals: [RiskSignal, ...RiskSignal[]];
+}
+
+export type AutoCheckOutcome =
+  | { verdict: 'reject'; rule: Exclude<AutoCheckRule, 'autocheck.pass'>; evidence: AutoCheckEvidence }
+  | { verdict: 'flag'; rule: Exclude<AutoCheckRule, 'autocheck.pass'>; evidence: AutoCheckEvidence }
+  | { verdict: 'pass'; rule: 'autocheck.pass'; evidence: { score: number } };
+
+const nonEmpty = <T>(xs: T[]): [T, ...T[]] | undefined => (xs.length ? (xs as [T, ...T[]]) : undefined);
+const weightiest = (xs: readonly RiskSignal[]) => [...xs].sort((a, b) => b.weight - a.weight);
+
+/**
+ * Evaluates the rules in order of severity: a rejecting signal, then the reject score, then a
+ * flagging signal, then the flag score. The score rules cite the signals that added to it.
+ */
+export function evaluateAutoChecks(policy: AutoChecksPolicy, signals: readonly RiskSignal[]): AutoCheckOutcome {
+  const score = scoreOf(signals);
+  if (!policy.enabled) return { verdict: 'pass', rule: AUTO_CHECK_RULES.pass, evidence: { score } };
+  const scoring = nonEmpty(weightiest(signals.filter((s) => s.weight > 0)));
+  const acting = (action: 'reject' | 'flag') => nonEmpty(weightiest(signals.filter((s) => policy.actions[s.code] === action)));
+
+  const rejecting = acting('reject');
+  if (rejecting) return { verdict: 'reject', rule: AUTO_CHECK_RULES.signalRejects, evidence: { score, signals: rejecting } };
+  if (scoring && score >= policy.rejectAtScore) return { verdict: 'reject', rule: AUTO_CHECK_RULES.scoreRejects, evidence: { score, threshold: policy.rejectAtScore, signals: scoring } };
+  const flagging = acting('flag');
+  if (flagging) return { verdict: 'flag', rule: AUTO_CHECK_RULES.signalFlags, evidence: { score, signals: flagging } };
+  if (scoring && score >= policy.flagAtScore) return { verdict: 'flag', rule: AUTO_CHECK_RULES.scoreFlags, evidence: { score, threshold: policy.flagAtScore, signals: scoring } };
+  return { verdict: 'pass', rule: AUTO_CHECK_RULES.pass, evidence: { score } };
+}
+
+/** An automatic rejection as a review decision, in the shape consensus rejections have. */
+export function autoCheckDecision(outcome: Extract<AutoCheckOutcome, { verdict: 'reject' }>): Omit<ReviewDecision, 'decidedAt'> & { outcome: 'rejected' } {
+  return { outcome: 'rejected', rule: outcome.rule, evidence: { ...outcome.evidence } };
+}
