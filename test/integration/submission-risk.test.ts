@@ -1,0 +1,151 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../shared/adapters/ids';
+import { MediaStorage } from '../../shared/adapters/s3/media-storage';
+import type { Deps } from '../../shared/app/deps';
+import { requestMediaUploadUseCase } from '../../shared/app/media';
+import { addMicrotasksUseCase, createProjectUseCase, publishProjectUseCase } from '../../shared/app/projects';
+import { consensusUseCase, finalizeUseCase, loadSubmissionsUseCase } from '../../shared/app/review';
+import { autoChecksUseCase } from '../../shared/app/risk';
+import { claimAssignmentUseCase, getAssignmentUseCase, submitAnswerUseCase } from '../../shared/app/work';
+import { putProfileUseCase } from '../../shared/app/workers';
+import { Entries } from '../../shared/domain/ledger/ledger';
+import type { AnswerSpec } from '../../shared/domain/marketplace/answer-spec';
+import type { NewProject } from '../../shared/domain/marketplace/project';
+import { escrowFor } from '../../shared/domain/marketplace/project';
+import type { RiskSignal } from '../../shared/domain/quality/risk';
+import { makeDeps } from '../support/deps';
+import { startDynamo, type LocalDynamo } from '../support/emulators';
+import { newProject } from '../support/fixtures';
+
+/** Duplicate detection by fingerprint claims, and the risk stored at submit, on DynamoDB Local. */
+let dynamo: LocalDynamo;
+let deps: Deps;
+let clock = Date.parse('2026-04-01T09:00:00.000Z');
+
+beforeAll(async () => {
+  dynamo = await startDynamo();
+  // Presigning is local computation: an S3 client that is never called over the network is enough.
+  const s3 = new S3Client({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  deps = makeDeps(dynamo.client, await dynamo.createTable(), { now: () => new Date(clock).toISOString(), mediaStorage: () => new MediaStorage(s3, 'media-bucket') });
+});
+
+afterAll(async () => {
+  await dynamo?.stop();
+});
+
+async function published(overrides: Partial<NewProject>, microtasks: number) {
+  const orgId = newId('org');
+  const project = newProject({ assignmentDurationSeconds: 3_600, ...overrides });
+  await deps.ledger.post(Entries.topUp(orgId, escrowFor({ rewardMinor: project.rewardMinor, feeBasisPoints: 1_000, redundancy: project.redundancy }, microtasks), { entryId: newId('t'), currency: 'EUR', createdAt: deps.now() }));
+  const { projectId } = await createProjectUseCase(deps, orgId, project);
+  await addMicrotasksUseCase(deps, orgId, projectId, Array.from({ length: microtasks }, (_, n) => ({ input: { n } })), newId('b'));
+  await publishProjectUseCase(deps, orgId, projectId);
+  return projectId;
+}
+
+const codesOf = (signals: readonly RiskSignal[] | undefined) => (signals ?? []).map((s) => s.code);
+
+describe('fingerprint claims', () => {
+  it('many concurrent claims of one fingerprint: exactly one owner, and every other claimant is told who it is', async () => {
+    const projectId = newId('prj');
+    const claimants = Array.from({ length: 12 }, (_, i) => ({ assignmentId: `asg_${i}`, microtaskId: `mt_${i % 3}` }));
+    const owners = await Promise.all(claimants.map((c) => deps.fingerprints.claim(projectId, 'answer', 'f'.repeat(64), c, deps.now())));
+    const winners = claimants.filter((c, i) => owners[i]!.assignmentId === c.assignmentId);
+    expect(winners).toHaveLength(1);
+    expect(new Set(owners.map((o) => o.assignmentId))).toEqual(new Set([winners[0]!.assignmentId]));
+    // Idempotent for the owner (a retried submit); another project has its own fingerprints.
+    expect(await deps.fingerprints.claim(projectId, 'answer', 'f'.repeat(64), winners[0]!, deps.now())).toEqual(winners[0]);
+    expect(await deps.fingerprints.claim(newId('prj'), 'answer', 'f'.repeat(64), claimants[5]!, deps.now())).toEqual(claimants[5]);
+    // Only the owner can give it back; then the next claimant owns it.
+    const loser = claimants.find((c) => c !== winners[0])!;
+    await deps.fingerprints.release(projectId, 'answer', 'f'.repeat(64), loser.assignmentId);
+    expect((await deps.fingerprints.claim(projectId, 'answer', 'f'.repeat(64), loser, deps.now())).assignmentId).toBe(winners[0]!.assignmentId);
+    await deps.fingerprints.release(projectId, 'answer', 'f'.repeat(64), winners[0]!.assignmentId);
+    expect(await deps.fingerprints.claim(projectId, 'answer', 'f'.repeat(64), loser, deps.now())).toEqual(loser);
+  });
+
+  it('equal free-text answers submitted at once to different microtasks: one first, the others duplicates of it, and no worker sees the risk', async () => {
+    const spec = { type: 'free_text', question: 'Describe the shop', minLength: 1, maxLength: 500 } as AnswerSpec;
+    const projectId = await published({ answerSpec: spec, redundancy: 1 }, 6);
+    const workers = Array.from({ length: 6 }, (_, i) => `w-dup-${i}-${newId('w')}`);
+    const claims = await Promise.all(workers.map((w) => claimAssignmentUseCase(deps, w, projectId)));
+    expect(new Set(claims.map((c) => c.microtask.microtaskId)).size).toBe(6);
+    clock += 60_000;
+    const text = 'A bakery with a green awning and two tables outside';
+    await Promise.all(claims.map((c, i) => submitAnswerUseCase(deps, workers[i]!, c.assignment.assignmentId, { answer: { text: i % 2 ? text.toUpperCase() : text } }, {})));
+
+    const stored = await Promise.all(claims.map((c) => deps.marketplace.getAssignment(c.assignment.assignmentId, true)));
+    const duplicates = stored.filter((a) => codesOf(a!.risk?.signals).includes('answer.duplicate'));
+    expect(duplicates).toHaveLength(5);
+    const first = stored.find((a) => !duplicates.includes(a))!;
+    for (const d of duplicates) {
+      const s = d!.risk!.signals.find((x) => x.code === 'answer.duplicate')!;
+      expect(s.evidence).toEqual({ fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), firstAssignmentId: first.assignmentId });
+      expect(d!.risk!.score).toBeGreaterThanOrEqual(40);
+    }
+    expect(codesOf(first.risk!.signals)).toEqual(['answer.spec_valid', 'network.ip_country_unknown']);
+    const view = await getAssignmentUseCase(deps, workers[0]!, claims[0]!.assignment.assignmentId);
+    expect(view.assignment).not.toHaveProperty('risk');
+  });
+});
+
+describe('risk at submit and the automatic checks in review', () => {
+  it('records a too-fast answer from another country than the profile, and the checks flag it without changing the crowd’s decision', async () => {
+    const projectId = await published({ redundancy: 1 }, 1);
+    const worker = `w-far-${newId('w')}`;
+    await putProfileUseCase(deps, worker, { country: 'DE', languages: [{ language: 'de', level: 'native' }], timeZone: 'Europe/Berlin', acceptedTermsVersion: '1', demographicsConsent: false });
+    const claim = await claimAssignmentUseCase(deps, worker, projectId);
+    clock += 1_000;
+    await submitAnswerUseCase(deps, worker, claim.assignment.assignmentId, { answer: { choice: 'cat' } }, { sourceIp: '198.51.100.7' });
+    const a = await deps.marketplace.getAssignment(claim.assignment.assignmentId, true);
+    expect(a!.risk).toMatchObject({ score: 60, computedAt: new Date(clock).toISOString() });
+    expect(a!.risk!.signals.find((s) => s.code === 'network.ip_country_mismatch')!.evidence).toEqual({ ipCountry: 'US', profileCountry: 'DE' });
+    expect(JSON.stringify(a!.risk)).not.toContain('198.51.100.7');
+
+    const loaded = await loadSubmissionsUseCase(deps, { microtaskId: claim.microtask.microtaskId });
+    expect(loaded.autoChecks).toEqual([{ assignmentId: a!.assignmentId, outcome: expect.objectContaining({ verdict: 'flag', rule: 'autocheck.score_at_flag_threshold' }) }]);
+    expect(loaded.answers![0]).not.toHaveProperty('risk');
+    // The stage alone, as a workflow of separate stages calls it, decides the same on a state that still carries the risk.
+    const again = await autoChecksUseCase(deps, { ...loaded, autoChecks: undefined, answers: [{ ...loaded.answers![0]!, risk: a!.risk }] });
+    expect(again.autoChecks).toEqual(loaded.autoChecks);
+    const decided = consensusUseCase(loaded);
+    expect(decided.decisions![0]!.decision).toMatchObject({ outcome: 'approved', evidence: { autoCheck: { verdict: 'flag', score: 60, signals: ['time.too_fast', 'network.ip_country_mismatch'] } } });
+  });
+
+  it('the same photo in two assignments of a microtask: the later one is rejected by rule with the first as evidence and does not vote', async () => {
+    const spec: AnswerSpec = { type: 'media_collection', prompt: 'Photo', kinds: ['photo'], mimeTypes: ['image/jpeg'], maxBytesPerFile: 10_000, minCount: 1, maxCount: 1 };
+    const projectId = await published({ answerSpec: spec, redundancy: 2 }, 1);
+    const [ana, ben] = [`w-ana-${newId('w')}`, `w-ben-${newId('w')}`];
+    const claims = await Promise.all([ana, ben].map((w) => claimAssignmentUseCase(deps, w, projectId)));
+    const capturedAt = new Date(clock + 60_000).toISOString().slice(0, 19);
+    const media = await Promise.all(
+      claims.map(async (c, i) => {
+        const worker = [ana, ben][i]!;
+        const asked = await requestMediaUploadUseCase(deps, worker, c.assignment.assignmentId, { contentType: 'image/jpeg', sizeBytes: 900 });
+        const record = (await deps.media.get(c.assignment.assignmentId, asked.media.mediaId))!;
+        // What confirm would record of the same bytes uploaded twice: the same content hash.
+        await deps.media.settle(record, { status: 'confirmed', facts: { mimeType: 'image/jpeg', sizeBytes: 900, capturedAt, contentHash: 'md5:0123456789abcdef0123456789abcdef' } }, deps.now());
+        return asked.media.mediaId;
+      }),
+    );
+    clock += 5 * 60_000;
+    await submitAnswerUseCase(deps, ana, claims[0]!.assignment.assignmentId, { answer: { media: [media[0]!] } }, {});
+    clock += 60_000;
+    await submitAnswerUseCase(deps, ben, claims[1]!.assignment.assignmentId, { answer: { media: [media[1]!] } }, {});
+
+    const review = await finalizeUseCase(deps, consensusUseCase(await loadSubmissionsUseCase(deps, { microtaskId: claims[0]!.microtask.microtaskId })));
+    expect(review.applied).toEqual({ approved: 1, rejected: 1 });
+    const [first, second] = await Promise.all(claims.map((c) => deps.marketplace.getAssignment(c.assignment.assignmentId, true)));
+    expect(first!.status).toBe('approved');
+    expect(second).toMatchObject({
+      status: 'rejected',
+      decision: {
+        outcome: 'rejected',
+        rule: 'autocheck.signal_rejects',
+        evidence: { signals: [{ code: 'media.duplicate', evidence: { mediaId: media[1], firstAssignmentId: first!.assignmentId, sameMicrotask: true } }] },
+      },
+    });
+    expect(JSON.stringify(second!.decision)).not.toContain(ana);
+  });
+});
