@@ -16,6 +16,7 @@ import {
   riskOf,
   tooFastSignal,
   type AutoChecksPolicy,
+  type FingerprintOwner,
   type RiskSignal,
   type SubmissionRisk,
 } from '../domain/quality/risk';
@@ -23,30 +24,28 @@ import type { FingerprintKind } from '../adapters/dynamodb/fingerprint-store';
 import type { Deps } from './deps';
 import type { ReviewState } from './review';
 
-export interface MeasuredRisk {
-  risk: SubmissionRisk;
-  /** Gives back the fingerprints this submission claimed; call it when the submission did not commit. */
-  release: () => Promise<void>;
+/** Claimed before the submit commits: an owner whose assignment ended unanswered gives the fingerprint up. */
+async function claimFingerprint(deps: Deps, projectId: string, kind: FingerprintKind, hash: string, mine: FingerprintOwner, at: string): Promise<FingerprintOwner> {
+  const owner = await deps.fingerprints.claim(projectId, kind, hash, mine, at);
+  if (owner.assignmentId === mine.assignmentId) return owner;
+  // Only on a duplicate: one read of the first assignment, to tell a real first answer from a submit that never committed.
+  const first = await deps.marketplace.getAssignment(owner.assignmentId, true);
+  if (first && first.status !== 'expired' && first.status !== 'returned') return owner;
+  return deps.fingerprints.takeOver(projectId, kind, hash, owner.assignmentId, mine, at);
 }
 
 /**
  * The signals known at submit, measured with a bounded number of key reads and conditional puts
  * whatever the project's size: the answer's spec and timing, the address's country against the
  * profile's (the profile is read only when the address has a country), each file's facts from its
- * confirm, and one fingerprint claim per free-form answer and per file. Claimed before the submit
- * commits, so the risk is written with the answer; `release` undoes the claims if it does not commit.
+ * confirm, and one fingerprint claim per free-form answer and per file.
  */
-export async function measureSubmissionRisk(deps: Deps, project: Project, submitted: Assignment, media: readonly MediaRecord[] = []): Promise<MeasuredRisk> {
+export async function measureSubmissionRisk(deps: Deps, project: Project, submitted: Assignment, media: readonly MediaRecord[] = []): Promise<SubmissionRisk> {
   const policy = autoChecksPolicy(project.autoChecks);
   const spec = project.answerSpec;
   const now = submitted.submittedAt!;
   const mine = { assignmentId: submitted.assignmentId, microtaskId: submitted.microtaskId };
-  const claimed: { kind: FingerprintKind; hash: string }[] = [];
-  const claim = async (kind: FingerprintKind, hash: string) => {
-    const owner = await deps.fingerprints.claim(project.projectId, kind, hash, mine, now);
-    if (owner.assignmentId === mine.assignmentId) claimed.push({ kind, hash });
-    return owner;
-  };
+  const claim = (kind: FingerprintKind, hash: string) => claimFingerprint(deps, project.projectId, kind, hash, mine, now);
 
   const signals: (RiskSignal | undefined)[] = [answerSpecSignal(policy, spec), tooFastSignal(policy, spec.type, (Date.parse(now) - Date.parse(submitted.claimedAt)) / 1000)];
   const ip = submitted.submissionContext?.sourceIp;
@@ -70,34 +69,14 @@ export async function measureSubmissionRisk(deps: Deps, project: Project, submit
       if (hash) pending.push(claim('media', hash).then((owner) => mediaDuplicateSignal(policy, mine, id, hash, owner)));
     }
   }
-  // Every claim settles before any is given back, so a failed one cannot leave another behind.
-  const settled = await Promise.allSettled(pending);
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    await releaseAll(deps, project.projectId, mine.assignmentId, claimed);
-    throw failed.reason;
-  }
-  signals.push(...settled.map((r) => (r as PromiseFulfilledResult<RiskSignal | undefined>).value));
-  return {
-    risk: riskOf(signals.filter((s): s is RiskSignal => s !== undefined), now),
-    release: () => releaseAll(deps, project.projectId, mine.assignmentId, claimed),
-  };
+  signals.push(...(await Promise.all(pending)));
+  return riskOf(signals.filter((s): s is RiskSignal => s !== undefined), now);
 }
 
-async function releaseAll(deps: Deps, projectId: string, assignmentId: string, claimed: { kind: FingerprintKind; hash: string }[]) {
-  await Promise.all(claimed.map((c) => deps.fingerprints.release(projectId, c.kind, c.hash, assignmentId)));
-}
-
-/** Commits a submission with its risk; the fingerprints it claimed go back if the commit fails. */
+/** Commits a submission with the risk measured for it. */
 export async function submitWithRisk(deps: Deps, project: Project, submitted: Assignment, media: readonly MediaRecord[] = []): Promise<Assignment> {
-  const { risk, release } = await measureSubmissionRisk(deps, project, submitted, media);
-  const withRisk = { ...submitted, risk };
-  try {
-    await deps.marketplace.submit(withRisk, submitted.submittedAt!);
-  } catch (e) {
-    await release().catch(() => undefined);
-    throw e;
-  }
+  const withRisk = { ...submitted, risk: await measureSubmissionRisk(deps, project, submitted, media) };
+  await deps.marketplace.submit(withRisk, submitted.submittedAt!);
   return withRisk;
 }
 

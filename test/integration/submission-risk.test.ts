@@ -7,13 +7,13 @@ import { requestMediaUploadUseCase } from '../../shared/app/media';
 import { addMicrotasksUseCase, createProjectUseCase, publishProjectUseCase } from '../../shared/app/projects';
 import { consensusUseCase, finalizeUseCase, loadSubmissionsUseCase } from '../../shared/app/review';
 import { autoChecksUseCase } from '../../shared/app/risk';
-import { claimAssignmentUseCase, getAssignmentUseCase, submitAnswerUseCase } from '../../shared/app/work';
+import { claimAssignmentUseCase, getAssignmentUseCase, returnAssignmentUseCase, submitAnswerUseCase } from '../../shared/app/work';
 import { putProfileUseCase } from '../../shared/app/workers';
 import { Entries } from '../../shared/domain/ledger/ledger';
 import type { AnswerSpec } from '../../shared/domain/marketplace/answer-spec';
 import type { NewProject } from '../../shared/domain/marketplace/project';
 import { escrowFor } from '../../shared/domain/marketplace/project';
-import type { RiskSignal } from '../../shared/domain/quality/risk';
+import { answerFingerprint, DEFAULT_AUTO_CHECKS, type RiskSignal } from '../../shared/domain/quality/risk';
 import { makeDeps } from '../support/deps';
 import { startDynamo, type LocalDynamo } from '../support/emulators';
 import { newProject } from '../support/fixtures';
@@ -57,12 +57,30 @@ describe('fingerprint claims', () => {
     // Idempotent for the owner (a retried submit); another project has its own fingerprints.
     expect(await deps.fingerprints.claim(projectId, 'answer', 'f'.repeat(64), winners[0]!, deps.now())).toEqual(winners[0]);
     expect(await deps.fingerprints.claim(newId('prj'), 'answer', 'f'.repeat(64), claimants[5]!, deps.now())).toEqual(claimants[5]);
-    // Only the owner can give it back; then the next claimant owns it.
-    const loser = claimants.find((c) => c !== winners[0])!;
-    await deps.fingerprints.release(projectId, 'answer', 'f'.repeat(64), loser.assignmentId);
-    expect((await deps.fingerprints.claim(projectId, 'answer', 'f'.repeat(64), loser, deps.now())).assignmentId).toBe(winners[0]!.assignmentId);
-    await deps.fingerprints.release(projectId, 'answer', 'f'.repeat(64), winners[0]!.assignmentId);
-    expect(await deps.fingerprints.claim(projectId, 'answer', 'f'.repeat(64), loser, deps.now())).toEqual(loser);
+    // A take-over moves it only from the owner named: concurrent take-overs of a stale owner leave one new owner.
+    const losers = claimants.filter((c) => c !== winners[0]);
+    expect(await deps.fingerprints.takeOver(projectId, 'answer', 'f'.repeat(64), losers[0]!.assignmentId, losers[1]!, deps.now())).toEqual(winners[0]);
+    const after = await Promise.all(losers.map((c) => deps.fingerprints.takeOver(projectId, 'answer', 'f'.repeat(64), winners[0]!.assignmentId, c, deps.now())));
+    expect(new Set(after.map((o) => o.assignmentId)).size).toBe(1);
+    expect(losers.filter((c, i) => after[i]!.assignmentId === c.assignmentId)).toHaveLength(1);
+  });
+
+  it('a first claim whose assignment ended unanswered is taken over by the next equal answer, which is then no duplicate', async () => {
+    const spec = { type: 'free_text', question: 'Describe the shop', minLength: 1, maxLength: 500 } as AnswerSpec;
+    const projectId = await published({ answerSpec: spec, redundancy: 1 }, 2);
+    const [w1, w2] = [`w-st-1-${newId('w')}`, `w-st-2-${newId('w')}`];
+    const stale = await claimAssignmentUseCase(deps, w1, projectId);
+    const text = 'A shoe shop with red doors and a brass bell';
+    // As if w1's submit had claimed the fingerprint and then failed to commit; w1 then gives the task back.
+    const fp = answerFingerprint(DEFAULT_AUTO_CHECKS, spec, { text })!;
+    await deps.fingerprints.claim(projectId, 'answer', fp, { assignmentId: stale.assignment.assignmentId, microtaskId: stale.microtask.microtaskId }, deps.now());
+    const live = await claimAssignmentUseCase(deps, w2, projectId);
+    expect(live.microtask.microtaskId).not.toBe(stale.microtask.microtaskId);
+    await returnAssignmentUseCase(deps, w1, stale.assignment.assignmentId);
+    clock += 60_000;
+    await submitAnswerUseCase(deps, w2, live.assignment.assignmentId, { answer: { text } }, {});
+    expect(codesOf((await deps.marketplace.getAssignment(live.assignment.assignmentId, true))!.risk!.signals)).not.toContain('answer.duplicate');
+    expect(await deps.fingerprints.claim(projectId, 'answer', fp, { assignmentId: 'asg_later', microtaskId: 'mt_x' }, deps.now())).toEqual({ assignmentId: live.assignment.assignmentId, microtaskId: live.microtask.microtaskId });
   });
 
   it('equal free-text answers submitted at once to different microtasks: one first, the others duplicates of it, and no worker sees the risk', async () => {

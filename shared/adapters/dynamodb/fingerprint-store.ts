@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { FingerprintOwner } from '../../domain/quality/risk';
 import { Keys } from './table-design';
@@ -9,6 +9,8 @@ export type FingerprintKind = 'answer' | 'media';
  * Duplicate detection without reading other submissions: one item per content fingerprint in the
  * project's partition, put on the condition that none exists. The first submitter owns it; a later
  * equal submission fails the condition and reads who owns it (an assignment id, never a worker).
+ * Claims are made before the submit commits, so the risk is written with the answer, and are never
+ * released: a claim whose submit did not commit is taken over once its assignment has ended.
  */
 export class DynamoFingerprintStore {
   constructor(
@@ -36,19 +38,30 @@ export class DynamoFingerprintStore {
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
     }
     const r = await this.client.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
-    // Only a release deletes the item, and only its owner releases: a vanished owner means it was never submitted; claim again.
+    // Fingerprints are never deleted; this only guards against a table edited by hand.
     if (!r.Item) return this.claim(projectId, kind, hash, owner, at);
     return { assignmentId: r.Item.assignmentId as string, microtaskId: r.Item.microtaskId as string };
   }
 
-  /** Gives a fingerprint back when its submission did not commit, so it never names an unsubmitted assignment. */
-  async release(projectId: string, kind: FingerprintKind, hash: string, assignmentId: string): Promise<void> {
+  /**
+   * Moves a fingerprint from an owner whose assignment ended without an answer (its submit never
+   * committed, then the lease expired or the claim was returned) to `to`. Returns the owner after.
+   */
+  async takeOver(projectId: string, kind: FingerprintKind, hash: string, from: string, to: FingerprintOwner, at: string): Promise<FingerprintOwner> {
+    const key = Keys.fingerprint(projectId, kind, hash);
     try {
       await this.client.send(
-        new DeleteCommand({ TableName: this.table, Key: Keys.fingerprint(projectId, kind, hash), ConditionExpression: 'assignmentId = :me', ExpressionAttributeValues: { ':me': assignmentId } }),
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...key, type: 'Fingerprint', assignmentId: to.assignmentId, microtaskId: to.microtaskId, claimedAt: at },
+          ConditionExpression: 'assignmentId = :from',
+          ExpressionAttributeValues: { ':from': from },
+        }),
       );
+      return to;
     } catch (e) {
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
     }
+    return this.claim(projectId, kind, hash, to, at);
   }
 }
