@@ -66,7 +66,8 @@ export async function requestMediaUploadUseCase(deps: Deps, workerId: string, as
 /**
  * Judges an uploaded file: it must exist, have the declared size, and its first bytes must be of
  * the declared type and allowed by the spec (with its duration in range for audio and video). A
- * JPEG's capture time and GPS position are read from its EXIF. A file that breaks a rule is
+ * JPEG's capture time and GPS position are read from its EXIF, and the storage's content hash is
+ * kept: submit measures the file's risk from these facts (ADR 0016). A file that breaks a rule is
  * rejected for good and deleted; the 400 names the rule.
  */
 export async function confirmMediaUseCase(deps: Deps, workerId: string, assignmentId: string, mediaId: string) {
