@@ -2,6 +2,9 @@ import { Annotations, App, Tags, Validations, type Environment } from 'aws-cdk-l
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { stageConfig, type StageConfig } from './constructs/stage-config';
 import { StatefulStack } from './stacks/stateful-stack';
+import { everyRouteFunction } from './stacks/functions';
+import { AREAS, type Area } from './stacks/route-areas';
+import { RoutesStack } from './stacks/routes-stack';
 import { StatelessStack } from './stacks/stateless-stack';
 import { WorkflowsStack } from './stacks/workflows-stack';
 
@@ -20,13 +23,24 @@ function flag(value: unknown, fallback: boolean): boolean {
   return value !== false && value !== 'false';
 }
 
+export interface Tessera {
+  stateful: StatefulStack;
+  workflows: WorkflowsStack;
+  /** The HTTP API, its authorizer and the grant list of every function behind it. */
+  stateless: StatelessStack;
+  /** The route functions and routes, one stack per area. */
+  routes: Record<Area, RoutesStack>;
+  config: StageConfig;
+}
+
 /**
  * Builds Tessera into `app`: `-c stage=dev|prod` (default dev) selects the config; the stacks are
  * `Tessera-<stage>-Stateful` (data), `Tessera-<stage>-Workflows` (state machines, consumers,
- * schedules) and `Tessera-<stage>-Stateless` (the API). The cdk-nag AWS Solutions checks
+ * schedules), `Tessera-<stage>-Stateless` (the HTTP API and its authorizer) and
+ * `Tessera-<stage>-Routes-<Area>` (the routes of one area). The cdk-nag AWS Solutions checks
  * run on every synth and fail it on an unacknowledged finding (`-c nag=false` skips them).
  */
-export function createTessera(app: App): { stateful: StatefulStack; workflows: WorkflowsStack; stateless: StatelessStack; config: StageConfig } {
+export function createTessera(app: App): Tessera {
   const config = stageConfig({ stage: app.node.tryGetContext('stage'), allowedOrigins: app.node.tryGetContext('allowedOrigins'), payoutSchedule: app.node.tryGetContext('payoutSchedule') });
   const env = environment();
   const prefix = `Tessera-${config.stage}`;
@@ -51,7 +65,7 @@ export function createTessera(app: App): { stateful: StatefulStack; workflows: W
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
     env,
     config,
-    description: `Tessera (${config.stage}): route functions, authorizer, HTTP API`,
+    description: `Tessera (${config.stage}): HTTP API and its authorizer`,
     workflows,
     table: stateful.table,
     idempotencyTable: stateful.idempotencyTable,
@@ -65,7 +79,15 @@ export function createTessera(app: App): { stateful: StatefulStack; workflows: W
     payoutDetailsKey: stateful.payoutDetailsKey,
   });
 
-  for (const stack of [stateful, workflows, stateless]) {
+  const routes = Object.fromEntries(
+    AREAS.map((area) => [
+      area,
+      new RoutesStack(app, `${prefix}-Routes-${area}`, { env, config, area, api: stateless.api, description: `Tessera (${config.stage}): ${area.toLowerCase()} routes and their functions` }),
+    ]),
+  ) as Record<Area, RoutesStack>;
+  stateless.grantApiAccess(everyRouteFunction(Object.values(routes).map((s) => s.functions)));
+
+  for (const stack of [stateful, workflows, stateless, ...Object.values(routes)]) {
     Tags.of(stack).add('app', 'tessera');
     Tags.of(stack).add('stage', config.stage);
   }
@@ -78,5 +100,5 @@ export function createTessera(app: App): { stateful: StatefulStack; workflows: W
   if (flag(app.node.tryGetContext('nag'), true)) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   }
-  return { stateful, workflows, stateless, config };
+  return { stateful, workflows, stateless, routes, config };
 }

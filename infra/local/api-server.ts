@@ -25,6 +25,7 @@ interface LocalAuthorizer {
 /** API Gateway's own payload limit for HTTP APIs; the handlers enforce their smaller one. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 
+/** Every authorizer of the templates, by its id (its Ref). */
 function authorizersFromTemplate(resolver: TemplateResolver, lambdas: LocalLambdas): Map<string, LocalAuthorizer> {
   const out = new Map<string, LocalAuthorizer>();
   for (const { stack, id, resource } of resolver.resources('AWS::ApiGatewayV2::Authorizer')) {
@@ -40,7 +41,7 @@ function authorizersFromTemplate(resolver: TemplateResolver, lambdas: LocalLambd
       if (!header) throw new Error(`Authorizer ${id}: identity source ${src} is not emulated`);
       return header.toLowerCase();
     });
-    out.set(`${stack}/${id}`, { id, fn, identityHeaders, ttlSeconds: Number(p.AuthorizerResultTtlInSeconds ?? 300) });
+    out.set(resolver.resolve({ Ref: id }, stack) as string, { id, fn, identityHeaders, ttlSeconds: Number(p.AuthorizerResultTtlInSeconds ?? 300) });
   }
   return out;
 }
@@ -74,7 +75,8 @@ export function routesFromTemplate(resolver: TemplateResolver, lambdas: LocalLam
     const type = resource.Properties!.AuthorizationType ?? 'NONE';
     let authorizer: LocalAuthorizer | undefined;
     if (type === 'CUSTOM') {
-      authorizer = authorizers.get(`${stack}/${resource.Properties!.AuthorizerId?.Ref}`);
+      // By its id, which a route in another stack than the authorizer's imports.
+      authorizer = authorizers.get(resolver.resolve(resource.Properties!.AuthorizerId, stack) as string);
       if (!authorizer) throw new Error(`Route ${routeKey} names an authorizer the template does not define`);
     } else if (type !== 'NONE') {
       throw new Error(`Route ${routeKey}: authorization type ${type} is not emulated`);

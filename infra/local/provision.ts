@@ -176,6 +176,10 @@ export async function provision(r: TemplateResolver, endpoints: LocalEndpoints, 
     const name = localName(stack, id);
     r.setPhysical(stack, id, { ref: name, attrs: { Arn: arn('lambda', `function:${name}`) } });
   }
+  // The HTTP API and its authorizer: routes in other stacks name them through imports.
+  for (const type of ['AWS::ApiGatewayV2::Api', 'AWS::ApiGatewayV2::Authorizer']) {
+    for (const { stack, id } of r.resources(type)) r.setPhysical(stack, id, { ref: localName(stack, id), attrs: {} });
+  }
   for (const { stack, id } of r.resources('AWS::StepFunctions::StateMachine')) {
     const name = localName(stack, id);
     r.setPhysical(stack, id, { ref: arn('states', `stateMachine:${name}`), attrs: { Arn: arn('states', `stateMachine:${name}`), Name: name } });

@@ -22,11 +22,9 @@ export function synthesize(stage = 'dev'): SynthesizedApp {
     // The same context the CLI gives the app (cdk.json's feature flags), so both synthesize alike.
     const cdkJson = JSON.parse(readFileSync(resolve(import.meta.dirname, '..', '..', 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
     const app = new App({ outdir, context: { ...cdkJson.context, stage, 'aws:cdk:bundling-stacks': [] } });
-    const { stateful, workflows, stateless } = createTessera(app);
-    const assembly = app.synth();
-    return {
-      stacks: [stateful, workflows, stateless].map((s) => ({ name: s.stackName, template: assembly.getStackByName(s.stackName).template as CfnTemplate })),
-    };
+    createTessera(app);
+    // Every stack of the assembly, whatever the app's split into stacks.
+    return { stacks: app.synth().stacks.map((s) => ({ name: s.stackName, template: s.template as CfnTemplate })) };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ROUTES, routeList, WORKER_FUNCTIONS, type RouteName } from '../../shared/api/routes';
+import { ROUTES, routeList, WORKER_FUNCTIONS, type RouteDef, type RouteName } from '../../shared/api/routes';
 import { BULK_JOB_RUNNER, SUBMISSION_CONSUMER, type StageConfig } from '../constructs/stage-config';
 import { TesseraFunction } from '../constructs/tessera-function';
 
-/** The API's authorizer lives with the API; every other worker module runs in the background. */
+/** The API's authorizer lives with the HTTP API; every other worker module runs in the background. */
 export const API_WORKER_FUNCTIONS = ['apiAuthorizer'] as const;
 export type WorkerName = keyof typeof WORKER_FUNCTIONS;
 export type ApiWorkerName = (typeof API_WORKER_FUNCTIONS)[number];
@@ -39,14 +39,24 @@ function make(scope: Construct, config: StageConfig, handler: string, descriptio
   return new TesseraFunction(scope, constructIdFor(handler), { handler, config, description, timeout: TIMEOUTS[handler], memorySize: MEMORY[handler] }).bindSettings(config);
 }
 
-/** Every function of one stack: the route functions and the authorizer, or the background modules. */
+/** The worker modules of one stack: the API's authorizer, or the background modules. */
 export function makeFunctions(scope: Construct, config: StageConfig, which: 'background'): Record<BackgroundName, TesseraFunction>;
-export function makeFunctions(scope: Construct, config: StageConfig, which: 'api'): { routes: Record<RouteName, TesseraFunction>; workers: Record<ApiWorkerName, TesseraFunction> };
+export function makeFunctions(scope: Construct, config: StageConfig, which: 'api'): Record<ApiWorkerName, TesseraFunction>;
 export function makeFunctions(scope: Construct, config: StageConfig, which: 'api' | 'background') {
   const workers = (Object.entries(WORKER_FUNCTIONS) as [WorkerName, string][]).filter(([name]) => (API_WORKER_FUNCTIONS as readonly string[]).includes(name) === (which === 'api'));
-  const workerFns = Object.fromEntries(workers.map(([name, handler]) => [name, make(scope, config, handler, `Tessera ${handler}`)]));
-  if (which === 'background') return workerFns;
-  return { routes: Object.fromEntries(routeList().map((r) => [r.name, make(scope, config, r.handler, `${r.method} ${r.path}: ${r.summary}`)])), workers: workerFns };
+  return Object.fromEntries(workers.map(([name, handler]) => [name, make(scope, config, handler, `Tessera ${handler}`)]));
+}
+
+/** One function per given route of the route table. */
+export function makeRouteFunctions(scope: Construct, config: StageConfig, routes: readonly (RouteDef & { name: RouteName })[]): Partial<Record<RouteName, TesseraFunction>> {
+  return Object.fromEntries(routes.map((r) => [r.name, make(scope, config, r.handler, `${r.method} ${r.path}: ${r.summary}`)]));
+}
+
+/** The functions of every route, whichever stack each is in; a route without one fails synth. */
+export function everyRouteFunction(parts: readonly Partial<Record<RouteName, TesseraFunction>>[]): Record<RouteName, TesseraFunction> {
+  const all: Partial<Record<RouteName, TesseraFunction>> = Object.assign({}, ...parts);
+  for (const r of routeList()) if (!all[r.name]) throw new Error(`No function for route ${r.name}: no route stack holds it`);
+  return all as Record<RouteName, TesseraFunction>;
 }
 
 /** Every function's access is decided in its stack's grant list; one left out fails synth. */

@@ -29,39 +29,47 @@ export interface StatelessStackProps extends StackProps {
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
   readonly payoutDetailsKey: IKey;
-  /** The state machines the API starts. */
+  /** The state machines the route functions start. */
   readonly workflows: WorkflowsStack;
 }
 
 const MEDIA_OBJECTS = 'media/*';
 
 /**
- * The API half of the code: one Lambda per route, the authorizer and the HTTP API. The state
+ * The HTTP API, its stage and access logs, and the authorizer with its function. The route
+ * functions and routes are in the route stacks, by area (docs/adr/0014-route-stacks.md); what every
+ * function behind this API may reach is decided here, in one list (grantApiAccess). The state
  * machines, consumers and schedules are in the workflows stack (docs/adr/0010-stack-size.md). It
  * can be destroyed and redeployed at will; the data lives in the stateful stack.
  */
 export class StatelessStack extends Stack {
-  readonly routeFunctions: Record<RouteName, TesseraFunction>;
   readonly workerFunctions: Record<ApiWorkerName, TesseraFunction>;
   readonly api: TesseraApi;
+  private readonly props: StatelessStackProps;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     // Imports of the stateful stack's exports: it cannot be deleted, nor a resource this stack uses removed, while this stack uses it.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
-    const { config, table, idempotencyTable, mediaBucket, submissionQueue, importQueue, exportQueue, workflows } = props;
-    const functions = new Construct(this, 'Functions');
+    this.props = props;
+    this.workerFunctions = makeFunctions(new Construct(this, 'Functions'), props.config, 'api');
+    this.api = new TesseraApi(this, 'Api', { config: props.config, authorizer: this.workerFunctions.apiAuthorizer });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+  }
+
+  /**
+   * Least privilege of every function behind the API: the route functions, whichever route stack
+   * each is in, and the authorizer. Called once, with the functions of every route.
+   */
+  grantApiAccess(r: Record<RouteName, TesseraFunction>): void {
+    const props = this.props;
+    const { table, idempotencyTable, mediaBucket, submissionQueue, importQueue, exportQueue, workflows } = props;
+    const w = this.workerFunctions;
     // Object grants go through this import so their cdk-nag acknowledgement can name the bucket.
     const mediaObjectsBucket = Bucket.fromBucketAttributes(this, 'MediaBucketImport', { bucketArn: props.mediaBucketArn, bucketName: mediaBucket.bucketName });
 
-    const made = makeFunctions(functions, config, 'api');
-    this.routeFunctions = made.routes;
-    this.workerFunctions = made.workers;
-    const r = this.routeFunctions;
-    const w = this.workerFunctions;
-
     // --- Least privilege, one line per function. Every function of the route table and of
-    // WORKER_FUNCTIONS must appear here: a new one fails synth until its access is decided.
+    // API_WORKER_FUNCTIONS must appear here: a new one fails synth until its access is decided.
     const access = new Map<TesseraFunction, () => void>();
     const grant = (fn: TesseraFunction, bind: (fn: TesseraFunction) => void) => access.set(fn, () => bind(fn));
     const reads = (fn: TesseraFunction) => fn.bindTable(table, 'read');
@@ -107,10 +115,5 @@ export class StatelessStack extends Stack {
     r.returnAssignment.bindStateMachineStart(workflows.reviewWorkflow.stateMachine, ENV.reviewStateMachineArn);
     r.cancelProject.bindStateMachineStart(workflows.closureWorkflow.stateMachine, ENV.closureStateMachineArn);
     for (const fn of [r.startPayoutRun, r.resumePayoutRun]) fn.bindStateMachineStart(workflows.payoutWorkflow.stateMachine, ENV.payoutStateMachineArn);
-
-    // --- The HTTP API.
-    this.api = new TesseraApi(this, 'Api', { config, functions: r, authorizer: w.apiAuthorizer });
-
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
   }
 }

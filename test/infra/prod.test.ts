@@ -2,16 +2,17 @@ import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTessera } from '../../infra/app';
+import { createTessera, type Tessera } from '../../infra/app';
 import { nagFindings } from '../support/nag';
 import { stageConfig } from '../../infra/constructs/stage-config';
 
 /** The prod stage: what must survive a mistaken delete, and cdk-nag over its stacks. Bundling is skipped. */
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
 
-let stacks: ReturnType<typeof createTessera>;
+let stacks: Tessera;
 let stateful: Template;
 let stateless: Template;
+let codeTemplates: Template[];
 
 beforeAll(() => {
   const app = new App({
@@ -21,6 +22,7 @@ beforeAll(() => {
   app.synth();
   stateful = Template.fromStack(stacks.stateful);
   stateless = Template.fromStack(stacks.stateless);
+  codeTemplates = [stacks.stateless, stacks.workflows, ...Object.values(stacks.routes)].map((s) => Template.fromStack(s));
 });
 
 describe('prod stage', () => {
@@ -64,14 +66,14 @@ describe('prod stage', () => {
   });
 
   it('keeps logs for a year and throttles at the prod rate', () => {
-    for (const t of [stateless, Template.fromStack(stacks.workflows)]) {
+    for (const t of codeTemplates) {
       for (const [id, lg] of Object.entries(t.findResources('AWS::Logs::LogGroup'))) expect(lg.Properties.RetentionInDays, id).toBe(365);
     }
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 } });
   });
 
   it('holds approved rewards for 72 hours before they can be paid out', () => {
-    const fns = [stateless, Template.fromStack(stacks.workflows)].flatMap((t) => Object.values(t.findResources('AWS::Lambda::Function'))).filter((f) => f.Metadata?.['tessera:handler']);
+    const fns = codeTemplates.flatMap((t) => Object.values(t.findResources('AWS::Lambda::Function'))).filter((f) => f.Metadata?.['tessera:handler']);
     expect(fns.length).toBeGreaterThan(0);
     for (const f of fns) expect(f.Properties.Environment.Variables.HOLD_PERIOD_HOURS).toBe('72');
   });
@@ -101,10 +103,11 @@ describe('cdk-nag AwsSolutions (prod)', () => {
     expect(nagFindings(stacks.stateful)).toEqual([]);
     expect(nagFindings(stacks.workflows)).toEqual([]);
     expect(nagFindings(stacks.stateless)).toEqual([]);
+    for (const s of Object.values(stacks.routes)) expect(nagFindings(s), s.stackName).toEqual([]);
   });
 
   it('leaves no AwsSolutions annotation on any stack', () => {
-    for (const stack of [stacks.stateful, stacks.workflows, stacks.stateless]) {
+    for (const stack of [stacks.stateful, stacks.workflows, stacks.stateless, ...Object.values(stacks.routes)]) {
       expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
       expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
     }

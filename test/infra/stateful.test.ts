@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTessera } from '../../infra/app';
+import { createTessera, type Tessera } from '../../infra/app';
 import { nagFindings } from '../support/nag';
 import { BULK_JOB_RUNNER, SUBMISSION_CONSUMER } from '../../infra/constructs/stage-config';
 import { JOB_PREFIX } from '../../shared/adapters/s3/job-keys';
@@ -11,12 +11,12 @@ import { IDEMPOTENCY_TABLE, MAIN_TABLE } from '../../shared/adapters/dynamodb/ta
 import { GROUPS } from '../../shared/api/routes';
 
 /**
- * The stateful stack of the dev stage, and cdk-nag over both dev stacks. Lambda bundling is
+ * The stateful stack of the dev stage, and cdk-nag over every dev stack. Lambda bundling is
  * skipped here (`aws:cdk:bundling-stacks: []`): stateless.test.ts bundles for real.
  */
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
 
-let stacks: ReturnType<typeof createTessera>;
+let stacks: Tessera;
 let template: Template;
 
 beforeAll(() => {
@@ -27,12 +27,15 @@ beforeAll(() => {
 });
 
 describe('stack layout', () => {
-  it('names the stacks by stage and keeps data, workflows and the API apart', () => {
+  it('names the stacks by stage and keeps data, workflows, the API and the routes apart', () => {
     expect(stacks.stateful.stackName).toBe('Tessera-dev-Stateful');
     expect(stacks.workflows.stackName).toBe('Tessera-dev-Workflows');
     expect(stacks.stateless.stackName).toBe('Tessera-dev-Stateless');
+    expect(Object.values(stacks.routes).map((s) => s.stackName).sort()).toEqual(['Tessera-dev-Routes-Clients', 'Tessera-dev-Routes-Platform', 'Tessera-dev-Routes-Workers']);
     expect(stacks.workflows.dependencies).toEqual([stacks.stateful]);
-    expect(stacks.stateless.dependencies).toEqual(expect.arrayContaining([stacks.stateful, stacks.workflows]));
+    expect(stacks.stateless.dependencies).toEqual([stacks.stateful]);
+    // A route stack imports the API and its authorizer, the data and the state machines its functions start.
+    for (const s of Object.values(stacks.routes)) expect(s.dependencies).toEqual(expect.arrayContaining([stacks.stateful, stacks.workflows, stacks.stateless]));
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
   });
@@ -209,10 +212,11 @@ describe('cdk-nag AwsSolutions (dev)', () => {
     expect(nagFindings(stacks.stateful)).toEqual([]);
     expect(nagFindings(stacks.workflows)).toEqual([]);
     expect(nagFindings(stacks.stateless)).toEqual([]);
+    for (const s of Object.values(stacks.routes)) expect(nagFindings(s), s.stackName).toEqual([]);
   });
 
   it('leaves no AwsSolutions annotation and no warning at all on any stack', () => {
-    for (const stack of [stacks.stateful, stacks.workflows, stacks.stateless]) {
+    for (const stack of [stacks.stateful, stacks.workflows, stacks.stateless, ...Object.values(stacks.routes)]) {
       const annotations = Annotations.fromStack(stack);
       expect(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
       expect(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);

@@ -7,7 +7,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTessera } from '../../infra/app';
+import { createTessera, type Tessera } from '../../infra/app';
+import { AREAS, routesOf } from '../../infra/stacks/route-areas';
 import { LAMBDA_RUNTIME } from '../../infra/constructs/tessera-function';
 import { BULK_JOB_RUNNER } from '../../infra/constructs/stage-config';
 import { RETRYABLE_ERRORS } from '../../infra/constructs/workflow-task';
@@ -16,8 +17,8 @@ import { ENV } from '../../shared/config';
 
 /**
  * The code of the dev stage, synthesized once with every Lambda bundled by the local esbuild (no
- * Docker), and the bundles themselves: the API stack (`stateless`) and the workflows stack, whose
- * resources are read as one map (their logical ids do not collide).
+ * Docker), and the bundles themselves: the API stack (`stateless`), the route stacks and the
+ * workflows stack, whose resources are read as one map (their logical ids do not collide).
  */
 type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, unknown>; DeletionPolicy?: string };
 type State = { Type: string; Resource?: string; Retry?: any[]; Catch?: any[]; TimeoutSeconds?: number; QueryLanguage?: string; [k: string]: any };
@@ -25,10 +26,11 @@ type State = { Type: string; Resource?: string; Retry?: any[]; Catch?: any[]; Ti
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-let stacks: ReturnType<typeof createTessera>;
+let stacks: Tessera;
 let assembly: CloudAssembly;
 let template: Template;
 let workflowsTemplate: Template;
+let codeTemplates: Template[];
 let resources: Record<string, Resource>;
 let statefulQueueVisibility: number;
 
@@ -72,6 +74,15 @@ function stateMachine(workflow: string) {
   return { id, sm, definition: definitionOf(sm.Properties.DefinitionString) };
 }
 
+/** What an import of the API stack's exports stands for there (a route stack names the API and its authorizer so). */
+function apiStackValue(value: unknown): unknown {
+  const name = (value as { 'Fn::ImportValue'?: string })['Fn::ImportValue'];
+  if (!name) return value;
+  const out = Object.values(template.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>).find((o) => o.Export?.Name === name);
+  if (!out) throw new Error(`No export ${name} in the API stack`);
+  return out.Value;
+}
+
 const RUNNERS: string[] = [WORKER_FUNCTIONS.importRunner, WORKER_FUNCTIONS.exportRunner];
 const isRunner = (fnId: string) => RUNNERS.includes(resources[fnId]?.Metadata?.['tessera:handler'] as string);
 
@@ -87,7 +98,9 @@ beforeAll(() => {
   assembly = app.synth();
   template = Template.fromStack(stacks.stateless);
   workflowsTemplate = Template.fromStack(stacks.workflows);
-  resources = { ...workflowsTemplate.toJSON().Resources, ...template.toJSON().Resources };
+  codeTemplates = [workflowsTemplate, template, ...Object.values(stacks.routes).map((s) => Template.fromStack(s))];
+  resources = Object.assign({}, ...codeTemplates.map((t) => t.toJSON().Resources));
+  expect(Object.keys(resources)).toHaveLength(codeTemplates.reduce((n, t) => n + Object.keys(t.toJSON().Resources).length, 0));
   const queues = Template.fromStack(stacks.stateful).findResources('AWS::SQS::Queue');
   statefulQueueVisibility = Math.max(...Object.values(queues).map((q) => q.Properties.VisibilityTimeout ?? 30));
 });
@@ -127,7 +140,7 @@ describe('functions', () => {
       expect(resources[roleId]!.Properties.Policies, id).toHaveLength(1);
     }
     // Headroom for the next functions: CloudFormation refuses a stack of more than 500 resources.
-    for (const t of [template, workflowsTemplate]) expect(Object.keys(t.toJSON().Resources).length).toBeLessThan(480);
+    for (const t of codeTemplates) expect(Object.keys(t.toJSON().Resources).length).toBeLessThan(480);
   });
 
   it('uses no AWS managed policy on any role', () => {
@@ -398,8 +411,39 @@ describe('HTTP API', () => {
         expect(r.AuthorizerId, route.name).toBeUndefined();
       } else {
         expect(r.AuthorizationType, route.name).toBe('CUSTOM');
-        expect(r.AuthorizerId, route.name).toEqual({ Ref: authorizerId });
+        expect(apiStackValue(r.AuthorizerId), route.name).toEqual({ Ref: authorizerId });
       }
+    }
+  });
+
+  it('puts each route, its integration and its function in the stack of its area, and the API, stage and authorizer in the API stack', () => {
+    for (const area of AREAS) {
+      const t = Template.fromStack(stacks.routes[area]).toJSON().Resources as Record<string, Resource>;
+      const keys = Object.values(t).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey);
+      expect(keys.sort(), area).toEqual(routesOf(area).map((r) => `${r.method} ${r.path}`).sort());
+      const handlers = Object.values(t).filter((r) => r.Type === 'AWS::Lambda::Function').map((r) => r.Metadata?.['tessera:handler']);
+      expect(handlers.sort(), area).toEqual(routesOf(area).map((r) => r.handler).sort());
+      for (const r of Object.values(t).filter((x) => x.Type.startsWith('AWS::ApiGatewayV2::'))) {
+        expect(['AWS::ApiGatewayV2::Route', 'AWS::ApiGatewayV2::Integration'], area).toContain(r.Type);
+        expect(apiStackValue(r.Properties.ApiId), area).toEqual({ Ref: ofType('AWS::ApiGatewayV2::Api')[0]![0] });
+      }
+      expect(stacks.routes[area].dependencies, area).toContain(stacks.stateless);
+    }
+    for (const type of ['AWS::ApiGatewayV2::Api', 'AWS::ApiGatewayV2::Stage', 'AWS::ApiGatewayV2::Authorizer']) template.resourceCountIs(type, 1);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 0);
+    expect(Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Metadata?.['tessera:handler'])).toEqual([WORKER_FUNCTIONS.apiAuthorizer]);
+  });
+
+  it('lets API Gateway invoke each route function for its own route only', () => {
+    const fns = functionsByHandler();
+    for (const route of routeList()) {
+      const fnId = fns.get(route.handler)!.id;
+      const permissions = ofType('AWS::Lambda::Permission').filter(([, p]) => p.Properties.FunctionName?.['Fn::GetAtt']?.[0] === fnId);
+      expect(permissions, route.name).toHaveLength(1);
+      const [, p] = permissions[0]!;
+      expect(p.Properties.Principal, route.name).toBe('apigateway.amazonaws.com');
+      const parts = p.Properties.SourceArn['Fn::Join'][1] as unknown[];
+      expect(parts.at(-1), route.name).toBe(`/*/*${route.path}`);
     }
   });
 
@@ -426,6 +470,9 @@ describe('HTTP API', () => {
     const fn = functionsByHandler().get(WORKER_FUNCTIONS.apiAuthorizer)!;
     expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(fn.id);
     template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com', FunctionName: { 'Fn::GetAtt': [fn.id, 'Arn'] } });
+    // Made with the authorizer in the API stack, for that authorizer only.
+    const [, permission] = ofType('AWS::Lambda::Permission').find(([, p]) => p.Properties.FunctionName?.['Fn::GetAtt']?.[0] === fn.id)!;
+    expect(JSON.stringify(permission.Properties.SourceArn)).toContain(`"/authorizers/",{"Ref":"${ofType('AWS::ApiGatewayV2::Authorizer')[0]![0]}"}`);
   });
 
   it('has the authorizer check tokens of the web client issued by the user pool', () => {
