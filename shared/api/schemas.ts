@@ -8,6 +8,7 @@ import { WORKER_DIMENSIONS } from '../domain/workers/quotas';
 import { COMPARATORS, valueArity } from '../domain/workers/requirements';
 import { MAX_PRIORITY } from '../domain/marketplace/project';
 import { ASSIGNMENT_STATUSES } from '../domain/marketplace/assignment';
+import { GoldPolicySchema } from './gold-policy';
 import { MICROTASK_STATUSES } from '../domain/marketplace/microtask';
 import { PROJECT_STATUSES } from '../domain/marketplace/project';
 
@@ -316,6 +317,7 @@ export const CreateProjectBody = z
       .strictObject({ qualificationTypeId: id('qt'), minScore: z.number().int().min(0).max(1_000_000) })
       .optional()
       .describe("Who may review this project's work: holders of this qualification (yours or platform-wide) with at least minScore."),
+    goldPolicy: GoldPolicySchema.optional().describe("What happens to a worker whose gold accuracy in this project falls below a floor."),
   })
   .meta({ id: 'CreateProject' });
 
@@ -505,6 +507,12 @@ export const CreateQualificationTypeBody = z
     description: z.string().max(5_000).default(''),
     platform: z.boolean().default(false).describe('A platform-wide skill (admins only); otherwise it belongs to your organisation.'),
     assessment: AssessmentBody.optional(),
+    training: z
+      .array(z.strictObject({ itemId: QuestionId, text: Text(2_000), options: z.array(ChoiceOption).min(2).max(20), answer: z.string().max(100), explanation: Text(2_000) }))
+      .min(1)
+      .max(50)
+      .optional()
+      .describe('Practice items: a worker answers one and at once sees whether it was right and why. They never count for pay or score.'),
     scoreValidityDays: z.number().int().min(1).max(3650).optional().describe('Granted scores expire after this many days.'),
   })
   .meta({ id: 'CreateQualificationType' });
@@ -532,7 +540,18 @@ export const PlatformStandingBody = z
 
 export const ClientBlockBody = z.strictObject({ reason: Text(1_000) }).meta({ id: 'ClientBlock' });
 
-export const AppealBody = z.strictObject({ decisionId: DecisionId, statement: Text(5_000) }).meta({ id: 'Appeal' });
+export const AppealBody = z
+  .union([
+    z.strictObject({ decisionId: DecisionId, statement: Text(5_000) }).describe('A block or suspension of you.'),
+    z.strictObject({ assignmentId: AssignmentId, statement: Text(1_000) }).describe('A rejection of one of your assignments, within 7 days of it.'),
+  ])
+  .meta({ id: 'Appeal', description: 'Name the decision you appeal: a standing decision by `decisionId`, a rejection by `assignmentId`.' });
+
+export const RejectionAppealDecisionBody = z
+  .strictObject({ outcome: z.enum(['upheld', 'overturned']), note: Text(2_000).describe('Why; shown to the worker.') })
+  .meta({ id: 'RejectionAppealDecision', description: 'overturned: the worker is paid the reward out of your funds and your overturned-rejection count moves.' });
+
+export const TrainingAnswerBody = z.strictObject({ itemId: QuestionId, answer: z.string().max(100) }).meta({ id: 'TrainingAnswer' });
 
 export const AppealDecisionBody = z
   .strictObject({ decisionId: DecisionId, outcome: z.enum(['upheld', 'overturned']), note: Text(2_000).describe('Shown to the worker.') })

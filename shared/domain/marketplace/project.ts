@@ -6,6 +6,7 @@ import type { ProjectRequirements } from '../workers/requirements';
 import type { ReviewerQualification } from '../workers/reviewers';
 import type { SegmentQuota } from '../workers/quotas';
 import type { Tier } from '../workers/reputation';
+import type { GoldPolicy } from '../quality/gold-policy';
 
 export const PROJECT_STATUSES = ['draft', 'published', 'paused', 'completed', 'cancelled', 'expired'] as const;
 /** Project priorities run 0..MAX_PRIORITY; the feed index sorts on their complement. */
@@ -55,13 +56,15 @@ export interface Project {
   quota?: SegmentQuota;
   /** Who may review this project's work: holders of this qualification with at least this score. */
   reviewerQualification?: ReviewerQualification;
+  /** What happens to a worker whose gold accuracy in this project falls below a floor. */
+  goldPolicy?: GoldPolicy;
 }
 
 export type NewProject = Pick<
   Project,
   'title' | 'description' | 'instructions' | 'answerSpec' | 'rewardMinor' | 'currency' | 'redundancy' | 'assignmentDurationSeconds'
 > &
-  Partial<Pick<Project, 'bonusRules' | 'tierPay' | 'budgetCapMinor' | 'deadline' | 'priority' | 'requirements' | 'earlyAccess' | 'maxAssignmentsPerWorker' | 'quota' | 'reviewerQualification'>>;
+  Partial<Pick<Project, 'bonusRules' | 'tierPay' | 'budgetCapMinor' | 'deadline' | 'priority' | 'requirements' | 'earlyAccess' | 'maxAssignmentsPerWorker' | 'quota' | 'reviewerQualification' | 'goldPolicy'>>;
 
 export function createProject(input: NewProject, ids: { projectId: string; orgId: string; now: string; feeBasisPoints: number }): Project {
   assertSpecIsConsistent(input.answerSpec);
