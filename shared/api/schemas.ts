@@ -541,10 +541,13 @@ export const PlatformStandingBody = z
 export const ClientBlockBody = z.strictObject({ reason: Text(1_000) }).meta({ id: 'ClientBlock' });
 
 export const AppealBody = z
-  .union([
-    z.strictObject({ decisionId: DecisionId, statement: Text(5_000) }).describe('A block or suspension of you.'),
-    z.strictObject({ assignmentId: AssignmentId, statement: Text(1_000) }).describe('A rejection of one of your assignments, within 7 days of it.'),
-  ])
+  .strictObject({
+    decisionId: DecisionId.optional().describe('A block or suspension of you.'),
+    assignmentId: AssignmentId.optional().describe('A rejection of one of your assignments, within 7 days of it.'),
+    statement: Text(5_000).describe('Why the decision was wrong; at most 1,000 characters for a rejection.'),
+  })
+  .refine((b) => (b.decisionId === undefined) !== (b.assignmentId === undefined), { message: 'name the decision appealed: either decisionId or assignmentId', path: ['decisionId'] })
+  .refine((b) => b.assignmentId === undefined || b.statement.length <= 1_000, { message: 'an appeal of a rejection is at most 1,000 characters', path: ['statement'] })
   .meta({ id: 'Appeal', description: 'Name the decision you appeal: a standing decision by `decisionId`, a rejection by `assignmentId`.' });
 
 export const RejectionAppealDecisionBody = z
