@@ -126,6 +126,19 @@ describe('appeals of rejections', () => {
     expect(await code(getAssignmentUseCase(deps, asClient(newId('org')), rejected))).toBe('assignment_not_found');
   });
 
+  it('files one of two concurrent appeals and pays one of two concurrent overturns', async () => {
+    const { orgId, dan, rejected } = await rejectedByConsensus();
+    const filings = await Promise.all(['First try', 'Second try'].map((statement) => code(fileRejectionAppealUseCase(deps, dan, { assignmentId: rejected, statement }))));
+    expect(filings.sort()).toEqual(['already_appealed', 'ok']);
+    const funds = await balance(Accounts.clientFunds(orgId));
+    const rulings = await Promise.all(['Right', 'Right indeed'].map((note) => code(decideRejectionAppealUseCase(deps, asClient(orgId), rejected, { outcome: 'overturned', note }))));
+    expect(rulings.sort()).toEqual(['appeal_already_decided', 'ok']);
+    expect(await balance(Accounts.workerAvailable(dan))).toBe(15);
+    expect(funds - (await balance(Accounts.clientFunds(orgId)))).toBe(17);
+    expect((await deps.marketplace.clientCounters([orgId])).get(orgId)).toMatchObject({ overturnedRejections: 1 });
+    expect((await reconciliationUseCase(deps)).balanced).toBe(true);
+  });
+
   it('upholds a rejection without moving money, and refuses an appeal after the window', async () => {
     const { orgId, dan, rejected } = await rejectedByConsensus();
     await fileRejectionAppealUseCase(deps, dan, { assignmentId: rejected, statement: 'The photo shows a dog' });
