@@ -207,4 +207,29 @@ describe('gold policy', () => {
       deps = d;
     }
   });
+
+  it('pays no automatic bonus on an answer the policy rejected while its review was under way', async () => {
+    const orgId = newId('org');
+    // The bonus is reserved with the slot, on top of what the helper tops up.
+    await topUp(orgId, 100);
+    const { projectId } = await publishedProject([{ input: { n: 1 } }], { redundancy: 1, bonusRules: { speed: { maxSeconds: 3_600, amountMinor: 5 } } }, orgId);
+    const w = newId('w');
+    const c = await claimAssignmentUseCase(deps, w, projectId);
+    await submitAnswerUseCase(deps, w, c.assignment.assignmentId, { answer: { choice: 'cat' }, timeSpentMs: 10_000 }, {});
+    // The review read the answer and decided to approve it...
+    const state = consensusUseCase(await loadSubmissionsUseCase(deps, { microtaskId: c.microtask.microtaskId }));
+    // ...when a gold policy rejected it.
+    const a = (await deps.marketplace.getAssignment(c.assignment.assignmentId, true))!;
+    const project = (await deps.marketplace.getProject(projectId, true))!;
+    const reserved = escrowFor(project, 1);
+    const decision = { outcome: 'rejected' as const, rule: 'gold_policy.reject_recent', evidence: {}, decidedAt: deps.now() };
+    const entry = Entries.rejectAssignment(orgId, reserved, { entryId: `review:${a.assignmentId}`, currency: 'EUR', createdAt: deps.now() });
+    expect(await deps.decisions.rejectUndecided(a, decision, entry, { workerId: w, currency: 'EUR', taskType: 'single_choice', projectId, approved: 0, rejected: 1, earnedMinor: 0 })).toBe(true);
+    const funds = await balance(Accounts.clientFunds(orgId));
+    await finalizeUseCase(deps, state);
+    expect(await deps.marketplace.getAssignment(a.assignmentId, true)).toMatchObject({ status: 'rejected', decision: { rule: 'gold_policy.reject_recent' } });
+    expect(await balance(Accounts.workerAvailable(w))).toBe(0);
+    expect(await balance(Accounts.clientFunds(orgId))).toBe(funds);
+    expect((await reconciliationUseCase(deps)).balanced).toBe(true);
+  });
 });
