@@ -232,4 +232,25 @@ describe('gold policy', () => {
     expect(await balance(Accounts.clientFunds(orgId))).toBe(funds);
     expect((await reconciliationUseCase(deps)).balanced).toBe(true);
   });
+
+  it.each([
+    ['warn', 'no_work_available'],
+    ['block_from_project', 'excluded_from_project'],
+  ] as const)('%s: tells the worker, rejects nothing, and the next claim meets %s', async (action, claimRefusal) => {
+    const gold = { answer: { choice: 'cat' } };
+    const { projectId } = await publishedProject([{ input: { n: 1 }, gold }, { input: { n: 2 }, gold }], { redundancy: 2, goldPolicy: { minAnswers: 2, accuracyFloor: 0.7, action } });
+    const w = newId('w');
+    const microtasks: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const c = await claimAssignmentUseCase(deps, w, projectId);
+      await submitAnswerUseCase(deps, w, c.assignment.assignmentId, { answer: { choice: 'dog' }, timeSpentMs: 10_000 }, {});
+      microtasks.push(c.microtask.microtaskId);
+    }
+    for (const m of microtasks) await review(m);
+    const reputation = await myReputationUseCase(deps, w);
+    expect(reputation.gold.actions).toEqual([expect.objectContaining({ projectId, action, rule: 'gold_policy.accuracy_below_floor', rejected: 0, reversed: 0 })]);
+    expect(reputation).toMatchObject({ rejectedCount: 2 });
+    // The other slot of each microtask is someone else's to take: only a block keeps this worker out.
+    expect(await code(claimAssignmentUseCase(deps, w, projectId))).toBe(claimRefusal);
+  });
 });
