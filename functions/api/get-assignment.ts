@@ -4,5 +4,5 @@ import { getAssignmentUseCase } from '../../shared/app/work';
 import { apiHandler } from '../../shared/http/api-handler';
 
 export const handler = apiHandler(ROUTES.getAssignment, async ({ caller, params }) => ({
-  body: await getAssignmentUseCase(getDeps(), caller.userId, params.assignmentId),
+  body: await getAssignmentUseCase(getDeps(), caller, params.assignmentId),
 }));

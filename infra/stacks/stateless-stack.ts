@@ -93,8 +93,8 @@ export class StatelessStack extends Stack {
     grant(r.getMedia, (fn) => reads(fn).bindBucket(mediaObjectsBucket, 'read', MEDIA_OBJECTS));
     // Public, authenticated by the completion token; not idempotent (the token is single-use instead).
     grant(r.submitExternalAnswer, (fn) => fn.bindTable(table, 'readWrite').bindQueueSend(submissionQueue));
-    for (const fn of [r.getMyProfile, r.getTaskFeed, r.getMyReputation, r.listMyQualifications, r.getMyStanding, r.exportMyData, r.getQualificationType, r.listAppeals, r.getClientReputation, r.getReviewerPool]) grant(fn, reads);
-    for (const fn of [r.putMyProfile, r.fileAppeal, r.createQualificationType, r.grantQualification, r.revokeQualification, r.startAttempt, r.submitAttempt, r.blockWorker, r.unblockWorker, r.excludeWorker, r.includeWorker, r.setPlatformStanding, r.liftPlatformStanding, r.decideAppeal]) {
+    for (const fn of [r.getMyProfile, r.getTaskFeed, r.getMyReputation, r.listMyQualifications, r.getMyStanding, r.exportMyData, r.getQualificationType, r.listAppeals, r.getClientReputation, r.getReviewerPool, r.listRejectionAppeals, r.answerTraining]) grant(fn, reads);
+    for (const fn of [r.putMyProfile, r.fileAppeal, r.createQualificationType, r.grantQualification, r.revokeQualification, r.startAttempt, r.submitAttempt, r.blockWorker, r.unblockWorker, r.excludeWorker, r.includeWorker, r.setPlatformStanding, r.liftPlatformStanding, r.decideAppeal, r.decideRejectionAppeal]) {
       grant(fn, writes);
     }
     grant(r.eraseMe, (fn) => writes(fn).bindUserPoolDeletion(props.userPool));

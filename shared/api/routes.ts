@@ -35,6 +35,7 @@ const workers = { groups: ['workers'] } as const;
 const admins = { groups: ['admins'] } as const;
 const owners = { groups: ['clients', 'admins'] } as const;
 const anyone = { groups: ['clients', 'admins', 'workers'] } as const;
+const workersAndClients = { groups: ['workers', 'clients'] } as const;
 /** Managing API keys takes a signed-in client: a leaked key cannot mint or hide others. */
 const clientLogins = { groups: ['clients'], apiKeys: false } as const;
 
@@ -64,6 +65,7 @@ export const ROUTES = {
   bulkBonuses: { method: 'POST', path: '/projects/{projectId}/bonuses', handler: 'api/bulk-bonuses', auth: clients, params: projectParams, body: S.BulkBonusBody, idempotent: true, summary: 'Pay up to 100 bonuses on assignments of the project; an outcome per bonus.' },
   cancelProject: { method: 'POST', path: '/projects/{projectId}/cancel', handler: 'api/cancel-project', auth: clients, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Stop the project; unclaimed slots are released and their escrow returned.' },
   getReviewerPool: { method: 'GET', path: '/projects/{projectId}/reviewer-pool', handler: 'api/get-reviewer-pool', auth: clients, params: projectParams, query: S.Pagination, summary: "Workers holding the project's reviewer qualification with at least its score, highest score first." },
+  listRejectionAppeals: { method: 'GET', path: '/projects/{projectId}/appeals', handler: 'api/list-rejection-appeals', auth: clients, params: projectParams, query: S.Pagination, summary: "Workers' appeals of rejections in this project waiting for your decision, oldest first." },
   getResults: { method: 'GET', path: '/projects/{projectId}/results', handler: 'api/get-results', auth: clients, params: projectParams, query: S.ResultsQuery, summary: 'Aggregated answer and every assignment, per microtask.' },
   getMicrotask: { method: 'GET', path: '/projects/{projectId}/microtasks/{microtaskId}', handler: 'api/get-microtask', auth: clients, params: microtaskParams, summary: 'One microtask as the results show it: its input, gold answer, result and every answered assignment with its decision.' },
 
@@ -76,6 +78,7 @@ export const ROUTES = {
   getAccount: { method: 'GET', path: '/account', handler: 'api/get-account', auth: clients, summary: "Your organisation's funds and escrow." },
   subscribe: { method: 'POST', path: '/account/subscription', handler: 'api/subscribe', auth: clients, body: S.EmptyBody, idempotent: true, summary: 'Pay one month of the subscription plan (lower fee on new projects).' },
   getStatement: { method: 'GET', path: '/account/statement', handler: 'api/get-statement', auth: clients, query: S.ClientStatementQuery, summary: 'Every movement of your funds or escrow, newest first.' },
+  decideRejectionAppeal: { method: 'POST', path: '/assignments/{assignmentId}/appeal-decision', handler: 'api/decide-rejection-appeal', auth: owners, params: assignmentParams, body: S.RejectionAppealDecisionBody, idempotent: true, summary: 'Uphold or overturn an appealed rejection, with a note the worker reads; overturned, the reward is paid out of your funds.' },
   bonusAssignment: { method: 'POST', path: '/assignments/{assignmentId}/bonuses', handler: 'api/bonus-assignment', auth: clients, params: assignmentParams, body: S.BonusBody, idempotent: true, summary: 'Pay the worker of an answered assignment a bonus, with a reason they see.' },
   topUp: { method: 'POST', path: '/account/top-ups', handler: 'api/top-up', auth: clients, body: S.TopUpBody, idempotent: true, summary: 'Add funds through the payment provider (a sandbox locally).' },
 
@@ -85,7 +88,7 @@ export const ROUTES = {
 
   claimAssignment: { method: 'POST', path: '/projects/{projectId}/assignments', handler: 'api/claim-assignment', auth: workers, params: projectParams, body: S.EmptyBody, idempotent: true, summary: 'Claim the next open microtask of a project.' },
   listMyAssignments: { method: 'GET', path: '/workers/me/assignments', handler: 'api/list-my-assignments', auth: workers, query: S.MyAssignmentsQuery, summary: 'Your assignments, newest first, with outcomes and reasons.' },
-  getAssignment: { method: 'GET', path: '/assignments/{assignmentId}', handler: 'api/get-assignment', auth: workers, params: assignmentParams, summary: 'One of your assignments with its microtask.' },
+  getAssignment: { method: 'GET', path: '/assignments/{assignmentId}', handler: 'api/get-assignment', auth: workersAndClients, params: assignmentParams, summary: "One assignment with its decision log (every decision: stage, rule, evidence, time) and its appeal: a worker's own, with its microtask; a client's, of its projects." },
   submitAnswer: { method: 'POST', path: '/assignments/{assignmentId}/submission', handler: 'api/submit-answer', auth: workers, params: assignmentParams, body: S.SubmitAnswerBody, idempotent: true, summary: 'Submit your answer.' },
   getMyStatement: { method: 'GET', path: '/workers/me/statement', handler: 'api/get-my-statement', auth: workers, query: S.Pagination, summary: 'Every credit and payout of your balance, with its reason.' },
   returnAssignment: { method: 'POST', path: '/assignments/{assignmentId}/return', handler: 'api/return-assignment', auth: workers, params: assignmentParams, body: S.EmptyBody, idempotent: true, summary: 'Give a claimed task back so another worker can do it.' },
@@ -104,7 +107,7 @@ export const ROUTES = {
   getMyReputation: { method: 'GET', path: '/workers/me/reputation', handler: 'api/get-my-reputation', auth: workers, summary: 'Your smoothed approval rate and tier, per task type, with the decisions that changed it.' },
   listMyQualifications: { method: 'GET', path: '/workers/me/qualifications', handler: 'api/list-my-qualifications', auth: workers, summary: 'Your qualification scores and their expiry.' },
   getMyStanding: { method: 'GET', path: '/workers/me/standing', handler: 'api/get-my-standing', auth: workers, summary: 'Whether you are blocked or suspended, why, and your appeal.' },
-  fileAppeal: { method: 'POST', path: '/workers/me/appeals', handler: 'api/file-appeal', auth: workers, body: S.AppealBody, idempotent: true, summary: 'Appeal a block or suspension, once per decision.' },
+  fileAppeal: { method: 'POST', path: '/workers/me/appeals', handler: 'api/file-appeal', auth: workers, body: S.AppealBody, idempotent: true, summary: 'Appeal a block or suspension (decisionId) or, within 7 days, a rejection of your assignment (assignmentId); once per decision.' },
   exportMyData: { method: 'GET', path: '/workers/me/export', handler: 'api/export-my-data', auth: workers, query: S.CursorQuery, summary: 'All your data as JSON, page by page (GDPR).' },
   eraseMe: { method: 'DELETE', path: '/workers/me', handler: 'api/erase-me', auth: workers, idempotent: true, summary: 'Erase your personal data and account; the ledger keeps your pseudonymous id (GDPR).' },
 
@@ -114,6 +117,8 @@ export const ROUTES = {
   revokeQualification: { method: 'DELETE', path: '/qualification-types/{qualificationTypeId}/workers/{workerId}', handler: 'api/revoke-qualification', auth: owners, params: typeWorkerParams, idempotent: true, summary: "Revoke a worker's qualification." },
   startAttempt: { method: 'POST', path: '/qualification-types/{qualificationTypeId}/attempts', handler: 'api/start-attempt', auth: workers, params: typeParams, body: S.EmptyBody, idempotent: true, summary: "Start the type's test: its questions, never the answers." },
   submitAttempt: { method: 'POST', path: '/qualification-types/{qualificationTypeId}/attempts/{attemptId}/answers', handler: 'api/submit-attempt', auth: workers, params: z.strictObject({ qualificationTypeId: S.QualificationTypeId, attemptId: S.AttemptId }), body: S.SubmitAttemptBody, idempotent: true, summary: 'Submit your answers; graded at once.' },
+
+  answerTraining: { method: 'POST', path: '/qualification-types/{qualificationTypeId}/training-answers', handler: 'api/answer-training', auth: workers, params: typeParams, body: S.TrainingAnswerBody, idempotent: true, summary: "Answer one of the type's training items: at once whether you were right, the right answer and why. Never counts for pay or score." },
 
   blockWorker: { method: 'PUT', path: '/blocked-workers/{workerId}', handler: 'api/block-worker', auth: clients, params: workerParams, body: S.ClientBlockBody, idempotent: true, summary: "Keep a worker out of all your organisation's projects." },
   unblockWorker: { method: 'DELETE', path: '/blocked-workers/{workerId}', handler: 'api/unblock-worker', auth: clients, params: workerParams, idempotent: true, summary: 'Lift your block of a worker.' },

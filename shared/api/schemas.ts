@@ -9,6 +9,7 @@ import { COMPARATORS, valueArity } from '../domain/workers/requirements';
 import { MAX_PRIORITY } from '../domain/marketplace/project';
 import { ASSIGNMENT_STATUSES } from '../domain/marketplace/assignment';
 import { SIGNAL_CODES } from '../domain/quality/risk';
+import { GoldPolicySchema } from './gold-policy';
 import { MICROTASK_STATUSES } from '../domain/marketplace/microtask';
 import { PROJECT_STATUSES } from '../domain/marketplace/project';
 
@@ -336,6 +337,7 @@ export const CreateProjectBody = z
       .optional()
       .describe("Who may review this project's work: holders of this qualification (yours or platform-wide) with at least minScore."),
     autoChecks: AutoChecksPolicyBody.optional(),
+    goldPolicy: GoldPolicySchema.optional().describe("What happens to a worker whose gold accuracy in this project falls below a floor."),
   })
   .meta({ id: 'CreateProject' });
 
@@ -525,6 +527,12 @@ export const CreateQualificationTypeBody = z
     description: z.string().max(5_000).default(''),
     platform: z.boolean().default(false).describe('A platform-wide skill (admins only); otherwise it belongs to your organisation.'),
     assessment: AssessmentBody.optional(),
+    training: z
+      .array(z.strictObject({ itemId: QuestionId, text: Text(2_000), options: z.array(ChoiceOption).min(2).max(20), answer: z.string().max(100), explanation: Text(2_000) }))
+      .min(1)
+      .max(50)
+      .optional()
+      .describe('Practice items: a worker answers one and at once sees whether it was right and why. They never count for pay or score.'),
     scoreValidityDays: z.number().int().min(1).max(3650).optional().describe('Granted scores expire after this many days.'),
   })
   .meta({ id: 'CreateQualificationType' });
@@ -552,7 +560,21 @@ export const PlatformStandingBody = z
 
 export const ClientBlockBody = z.strictObject({ reason: Text(1_000) }).meta({ id: 'ClientBlock' });
 
-export const AppealBody = z.strictObject({ decisionId: DecisionId, statement: Text(5_000) }).meta({ id: 'Appeal' });
+export const AppealBody = z
+  .strictObject({
+    decisionId: DecisionId.optional().describe('A block or suspension of you.'),
+    assignmentId: AssignmentId.optional().describe('A rejection of one of your assignments, within 7 days of it.'),
+    statement: Text(5_000).describe('Why the decision was wrong; at most 1,000 characters for a rejection.'),
+  })
+  .refine((b) => (b.decisionId === undefined) !== (b.assignmentId === undefined), { message: 'name the decision appealed: either decisionId or assignmentId', path: ['decisionId'] })
+  .refine((b) => b.assignmentId === undefined || b.statement.length <= 1_000, { message: 'an appeal of a rejection is at most 1,000 characters', path: ['statement'] })
+  .meta({ id: 'Appeal', description: 'Name the decision you appeal: a standing decision by `decisionId`, a rejection by `assignmentId`.' });
+
+export const RejectionAppealDecisionBody = z
+  .strictObject({ outcome: z.enum(['upheld', 'overturned']), note: Text(2_000).describe('Why; shown to the worker.') })
+  .meta({ id: 'RejectionAppealDecision', description: 'overturned: the worker is paid the reward out of your funds and your overturned-rejection count moves.' });
+
+export const TrainingAnswerBody = z.strictObject({ itemId: QuestionId, answer: z.string().max(100) }).meta({ id: 'TrainingAnswer' });
 
 export const AppealDecisionBody = z
   .strictObject({ decisionId: DecisionId, outcome: z.enum(['upheld', 'overturned']), note: Text(2_000).describe('Shown to the worker.') })

@@ -1,4 +1,3 @@
-import { conflict, notFound } from '../domain/errors';
 import { clientReputationOf, type ClientReputation } from '../domain/workers/client-reputation';
 import type { Deps } from './deps';
 
@@ -11,17 +10,4 @@ export async function clientReputations(deps: Deps, orgIds: string[]): Promise<M
 /** GET /clients/{orgId}/reputation: what a worker may know about a client before accepting its work. */
 export async function clientReputationUseCase(deps: Deps, orgId: string): Promise<ClientReputation> {
   return (await clientReputations(deps, [orgId])).get(orgId)!;
-}
-
-/**
- * The hook an appeals flow for rejected assignments calls once it overturns a rejection: the
- * client's `overturnedRejections` counts it, once per assignment however often it is called.
- * (Appeals of assignment rejections belong to the quality issue; standing appeals are not these.)
- */
-export async function recordOverturnedRejectionUseCase(deps: Deps, assignmentId: string) {
-  const a = await deps.marketplace.getAssignment(assignmentId, true);
-  if (!a) throw notFound('assignment', assignmentId);
-  if (a.decision?.outcome !== 'rejected') throw conflict('not_rejected', `The assignment was not rejected (it is ${a.status}); only a rejection can be overturned`, { status: a.status });
-  const recorded = await deps.marketplace.recordOverturnedRejection(a.orgId, assignmentId, deps.now());
-  return { assignmentId, recorded };
 }

@@ -3,6 +3,7 @@ import { EnvelopeEncryption, KmsKeyWrapper, LocalKeyWrapper } from '../adapters/
 import { DynamoBulkJobStore } from '../adapters/dynamodb/bulk-job-store';
 import { DynamoApiKeyStore } from '../adapters/dynamodb/api-key-store';
 import { DynamoBillingStore } from '../adapters/dynamodb/billing-store';
+import { DynamoDecisionStore } from '../adapters/dynamodb/decision-store';
 import { DynamoLedger } from '../adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../adapters/dynamodb/marketplace-store';
 import { DynamoFingerprintStore } from '../adapters/dynamodb/fingerprint-store';
@@ -25,6 +26,8 @@ import { LOCAL_IP_COUNTRIES, StaticIpCountryResolver, type IpCountryResolver } f
  */
 export interface Deps {
   marketplace: DynamoMarketplaceStore;
+  /** After a decision: appeals of rejections and a project's gold policy. */
+  decisions: DynamoDecisionStore;
   ledger: DynamoLedger;
   payouts: DynamoPayoutStore;
   billing: DynamoBillingStore;
@@ -74,6 +77,7 @@ export function getDeps(): Deps {
   deps = {
     ledger,
     marketplace: new DynamoMarketplaceStore(clients.dynamo(), table, ledger),
+    decisions: new DynamoDecisionStore(clients.dynamo(), table, ledger),
     payouts: new DynamoPayoutStore(clients.dynamo(), table, ledger),
     billing: new DynamoBillingStore(clients.dynamo(), table, ledger),
     media: new DynamoMediaStore(clients.dynamo(), table),

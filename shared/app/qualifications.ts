@@ -2,6 +2,7 @@ import type { Caller } from '../http/auth';
 import { conflict, forbidden, notFound, precondition } from '../domain/errors';
 import {
   assertAssessmentConsistent,
+  assertTrainingConsistent,
   assertCanStartAttempt,
   assertWithinTimeLimit,
   attemptWindow,
@@ -11,10 +12,12 @@ import {
   isActive,
   PLATFORM_OWNER,
   publicTypeView,
+  trainingFeedback,
   type Assessment,
   type Attempt,
   type Qualification,
   type QualificationType,
+  type TrainingItem,
 } from '../domain/workers/qualifications';
 import type { Deps } from './deps';
 
@@ -28,17 +31,19 @@ function mayManage(caller: Caller, t: QualificationType): boolean {
 export async function createQualificationTypeUseCase(
   deps: Deps,
   caller: Caller,
-  input: { name: string; description: string; platform: boolean; assessment?: Assessment; scoreValidityDays?: number },
+  input: { name: string; description: string; platform: boolean; assessment?: Assessment; training?: TrainingItem[]; scoreValidityDays?: number },
 ) {
   if (input.platform && !isAdmin(caller)) throw forbidden('admins_only', 'Only admins create platform-wide qualification types');
   if (!input.platform && !caller.groups.includes('clients')) throw forbidden('clients_only', 'Set platform: true to create a platform-wide type');
   if (input.assessment) assertAssessmentConsistent(input.assessment);
+  if (input.training) assertTrainingConsistent(input.training, input.assessment);
   const t: QualificationType = {
     qualificationTypeId: deps.newId('qt'),
     ownerId: input.platform ? PLATFORM_OWNER : caller.orgId,
     name: input.name,
     description: input.description,
     ...(input.assessment ? { assessment: input.assessment } : {}),
+    ...(input.training ? { training: input.training } : {}),
     ...(input.scoreValidityDays ? { scoreValidityDays: input.scoreValidityDays } : {}),
     createdAt: deps.now(),
   };
@@ -105,6 +110,12 @@ export async function startAttemptUseCase(deps: Deps, workerId: string, typeId: 
     attempt: { attemptId: attempt.attemptId, qualificationTypeId: typeId, startedAt: now, deadline, attemptNumber: (state?.attemptsUsed ?? 0) + 1, maxAttempts: a.maxAttempts },
     questions: a.questions.map((q) => ({ questionId: q.questionId, text: q.text, options: q.options })),
   };
+}
+
+/** A training answer: feedback at once, stored nowhere, so it can count for neither pay nor score. */
+export async function answerTrainingItemUseCase(deps: Deps, typeId: string, input: { itemId: string; answer: string }) {
+  const t = await typeOrThrow(deps, typeId);
+  return { qualificationTypeId: typeId, ...trainingFeedback(t.training, input.itemId, input.answer) };
 }
 
 /** Grades an attempt; a pass grants (or refreshes) the qualification with the score. */

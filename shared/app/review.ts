@@ -12,6 +12,8 @@ import { autoCheckDecision, type AutoCheckOutcome } from '../domain/quality/auto
 import { autoChecksPolicy, type SubmissionRisk } from '../domain/quality/risk';
 import type { Deps } from './deps';
 import { applyAutoChecks, riskForReview, type AutoCheckResult } from './risk';
+import { enforceGoldPolicyUseCase } from './gold-policy';
+import { GOLD_POLICY_PREFIX } from '../domain/quality/gold-policy';
 import { reputationFor } from './workers';
 
 /** State passed between the review workflow's tasks (JSONPath, each task returns the whole state). */
@@ -67,7 +69,8 @@ export async function loadSubmissionsUseCase(deps: Deps, state: ReviewState): Pr
   if (!project) throw notFound('project', m.projectId);
   const [assignments, gold] = await Promise.all([deps.marketplace.listAssignmentsOfMicrotask(m.microtaskId), deps.marketplace.getGold(m.microtaskId, true)]);
   const answers = assignments
-    .filter((a) => a.answer && a.status !== 'claimed')
+    // An answer a gold policy rejected before review (its worker failed the project's gold) does not count.
+    .filter((a) => a.answer && a.status !== 'claimed' && !a.decision?.rule.startsWith(GOLD_POLICY_PREFIX))
     .map((a) => ({
       assignmentId: a.assignmentId,
       workerId: a.workerId,
@@ -163,11 +166,15 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
       activeMs: stats.activeMs,
       ...(answer.submittedAt ? { latencySeconds: (Date.parse(now) - Date.parse(answer.submittedAt)) / 1000 } : {}),
     };
-    await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, { hold, stats, client });
+    const applied = await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, { hold, stats, client });
+    // Not applied: decided on an earlier try (its bonuses may still be due), or rejected meanwhile by a gold policy (none are).
+    const approvedNow = applied || (await deps.marketplace.getAssignment(assignmentId, true))?.status === 'approved';
     // The bonuses' escrow stayed reserved through the approval; each entry is idempotent on its id.
-    for (const b of settlement?.bonuses ?? []) {
+    for (const b of approvedNow ? (settlement?.bonuses ?? []) : []) {
       await deps.ledger.post(Entries.bonus(project.orgId, workerId, b.amountMinor, b.feeMinor, b.reason, { ...meta, entryId: `autobonus:${b.rule}:${assignmentId}`, refs: { ...meta.refs, rule: b.rule } }, 'escrow'));
     }
+    // A gold answer may put the worker under the project's gold policy.
+    if (gold && project.goldPolicy) await enforceGoldPolicyUseCase(deps, project, workerId);
     if (decision.outcome === 'approved') approved++;
     else rejected++;
   }

@@ -16,10 +16,13 @@ import type { ClaimLimits, Lease } from '../adapters/dynamodb/marketplace-store'
 import { clientReputationUseCase } from './client-reputation';
 import type { Deps } from './deps';
 import { submitWithRisk } from './risk';
+import type { Caller } from '../http/auth';
+import { decisionLogOf } from '../domain/quality/decision-log';
 
 /** What a worker may see of an assignment: never other workers, never gold answers, never the client's org, never its risk. */
 export function assignmentView(a: Assignment) {
-  const { orgId: _org, submissionContext: _ctx, completionTokenHash: _hash, risk: _risk, ...rest } = a;
+  // The decision log carries the history and the appeal, filtered for the worker.
+  const { orgId: _org, submissionContext: _ctx, completionTokenHash: _hash, risk: _risk, history: _history, ...rest } = a;
   return rest;
 }
 
@@ -106,15 +109,27 @@ function quotaSegments(project: Project, facts: WorkerFacts): ClaimLimits['segme
   };
 }
 
-export async function getAssignmentUseCase(deps: Deps, workerId: string, assignmentId: string) {
+/**
+ * One assignment with every decision about it and its appeal: for its worker (with the task as
+ * they did it), or for the client of its project (with the worker's id and answer, as the results
+ * show them). Anyone else gets a 404, as for an assignment that does not exist.
+ */
+export async function getAssignmentUseCase(deps: Deps, caller: Caller, assignmentId: string) {
   const a = await deps.marketplace.getAssignment(assignmentId);
-  if (!a || a.workerId !== workerId) throw notFound('assignment', assignmentId);
-  const [microtask, project] = await Promise.all([deps.marketplace.getMicrotask(a.microtaskId), deps.marketplace.getProject(a.projectId)]);
-  return {
-    assignment: assignmentView(a),
-    microtask: microtask ? workerView(microtask) : undefined,
-    task: project ? taskView(project) : undefined,
-  };
+  if (a && caller.groups.includes('workers') && a.workerId === caller.userId) {
+    const [microtask, project] = await Promise.all([deps.marketplace.getMicrotask(a.microtaskId), deps.marketplace.getProject(a.projectId)]);
+    return {
+      assignment: assignmentView(a),
+      microtask: microtask ? workerView(microtask) : undefined,
+      task: project ? taskView(project) : undefined,
+      decisionLog: decisionLogOf(a, 'worker'),
+    };
+  }
+  if (a && caller.groups.includes('clients') && a.orgId === caller.orgId) {
+    const { submissionContext: _ctx, completionTokenHash: _hash, history: _history, appeal: _appeal, ...rest } = a;
+    return { assignment: rest, decisionLog: decisionLogOf(a, 'client') };
+  }
+  throw notFound('assignment', assignmentId);
 }
 
 export async function submitAnswerUseCase(

@@ -5,6 +5,8 @@ import { applyProfile, type ProfileInput, type WorkerProfile } from '../domain/w
 import { earlyAccessUntil, fitScore, requiredTypeIds, unmetRequirement, type WorkerFacts } from '../domain/workers/requirements';
 import { REPUTATION_PRIOR, reputationOf, sumCounts, TIER_THRESHOLDS } from '../domain/workers/reputation';
 import { standingFor } from '../domain/workers/standing';
+import { GOLD_POLICY_PREFIX, goldView, type GoldCounts } from '../domain/quality/gold-policy';
+import { isGoldRule } from '../domain/quality/gold-review';
 import { clientReputations } from './client-reputation';
 import type { Deps } from './deps';
 
@@ -104,15 +106,28 @@ export async function taskFeedUseCase(deps: Deps, workerId: string, limit: numbe
 
 /** The worker's reputation overall and per task type, with the latest decisions that moved it. */
 export async function myReputationUseCase(deps: Deps, workerId: string) {
-  const [overall, perType, events] = await Promise.all([reputationFor(deps, workerId), deps.workers.taskTypeStats(workerId), deps.workers.reputationEvents(workerId, 20)]);
+  const [stats, perType, events, goldActions] = await Promise.all([
+    deps.marketplace.workerStats(workerId),
+    deps.workers.taskTypeStats(workerId),
+    deps.workers.reputationEvents(workerId, 20),
+    deps.decisions.goldActions(workerId, 20),
+  ]);
   return {
-    ...overall,
+    ...reputationOf(sumCounts(stats)),
     prior: REPUTATION_PRIOR,
     tiers: TIER_THRESHOLDS,
-    byTaskType: perType.map((t) => ({ taskType: t.taskType, ...reputationOf(t) })),
+    // Gold accuracy: what the worker's answers to gold microtasks say of their skill, and what a project's gold policy did about it.
+    gold: {
+      ...goldView(sumGold(stats)),
+      recentEvents: events.filter((e) => !!e.rule && (isGoldRule(e.rule) || e.rule.startsWith(GOLD_POLICY_PREFIX))),
+      actions: goldActions.map(({ projectId, action, rule, evidence, at, rejected, reversed }) => ({ projectId, action, rule, evidence, at, rejected, reversed })),
+    },
+    byTaskType: perType.map((t) => ({ taskType: t.taskType, ...reputationOf(t), gold: goldView(t) })),
     recentEvents: events,
   };
 }
+
+const sumGold = (items: GoldCounts[]): GoldCounts => items.reduce((s, i) => ({ goldCount: s.goldCount + i.goldCount, goldMatchedCount: s.goldMatchedCount + i.goldMatchedCount }), { goldCount: 0, goldMatchedCount: 0 });
 
 // ------------------------------------------------------------------ GDPR
 

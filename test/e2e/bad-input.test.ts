@@ -304,6 +304,8 @@ function validBodyFor(route: RouteDef): unknown {
     '/qualification-types/{qualificationTypeId}/workers/{workerId}': { score: 80 },
     '/qualification-types/{qualificationTypeId}/attempts/{attemptId}/answers': { answers: { q1: 'a' } },
     '/workers/me/payout-method': { type: 'paypal', email: 'someone@example.com' },
+    '/assignments/{assignmentId}/appeal-decision': { outcome: 'upheld', note: 'The answer was wrong' },
+    '/qualification-types/{qualificationTypeId}/training-answers': { itemId: 't1', answer: 'a' },
   };
   return samples[route.path] ?? {};
 }

@@ -212,10 +212,10 @@ describe('least privilege', () => {
     [WORKER_FUNCTIONS.exportRunner]: [...table, ENV.mediaBucket, ENV.exportQueueUrl],
   };
   for (const h of ['api/create-project', 'api/add-microtasks', 'api/publish-project', 'api/top-up', 'api/claim-assignment', 'api/bonus-assignment', 'api/compensate-worker', 'api/subscribe', 'api/set-client-fee', 'api/pause-project', 'api/resume-project', 'api/bulk-bonuses', 'api/update-project']) expectedEnv[h] = writer;
-  for (const h of ['api/put-my-profile', 'api/file-appeal', 'api/create-qualification-type', 'api/grant-qualification', 'api/revoke-qualification', 'api/start-attempt', 'api/submit-attempt', 'api/block-worker', 'api/unblock-worker', 'api/exclude-worker', 'api/include-worker', 'api/set-platform-standing', 'api/lift-platform-standing', 'api/decide-appeal']) {
+  for (const h of ['api/put-my-profile', 'api/file-appeal', 'api/create-qualification-type', 'api/grant-qualification', 'api/revoke-qualification', 'api/start-attempt', 'api/submit-attempt', 'api/block-worker', 'api/unblock-worker', 'api/exclude-worker', 'api/include-worker', 'api/set-platform-standing', 'api/lift-platform-standing', 'api/decide-appeal', 'api/decide-rejection-appeal']) {
     expectedEnv[h] = writer;
   }
-  for (const h of ['api/get-my-profile', 'api/get-task-feed', 'api/get-my-reputation', 'api/list-my-qualifications', 'api/get-my-standing', 'api/export-my-data', 'api/get-qualification-type', 'api/list-appeals', 'api/get-client-reputation', 'api/get-reviewer-pool']) expectedEnv[h] = table;
+  for (const h of ['api/get-my-profile', 'api/get-task-feed', 'api/get-my-reputation', 'api/list-my-qualifications', 'api/get-my-standing', 'api/export-my-data', 'api/get-qualification-type', 'api/list-appeals', 'api/get-client-reputation', 'api/get-reviewer-pool', 'api/list-rejection-appeals', 'api/answer-training']) expectedEnv[h] = table;
   // Erasure deletes the worker's Cognito user.
   expectedEnv['api/erase-me'] = [...writer, ENV.userPoolId];
   for (const h of ['api/list-projects', 'api/get-project', 'api/get-results', 'api/get-microtask', 'api/get-account', 'api/list-my-assignments', 'api/get-assignment', 'api/get-earnings', 'api/get-payout-run', 'api/get-statement', 'api/get-my-statement', 'api/get-reconciliation']) {

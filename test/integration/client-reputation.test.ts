@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/adapters/ids';
-import { clientReputationUseCase, recordOverturnedRejectionUseCase } from '../../shared/app/client-reputation';
+import { decideRejectionAppealUseCase, fileRejectionAppealUseCase } from '../../shared/app/appeals';
+import { clientReputationUseCase } from '../../shared/app/client-reputation';
 import type { Deps } from '../../shared/app/deps';
 import { addMicrotasksUseCase, createProjectUseCase, publishProjectUseCase } from '../../shared/app/projects';
 import { createQualificationTypeUseCase, grantQualificationUseCase, revokeQualificationUseCase } from '../../shared/app/qualifications';
@@ -100,17 +101,21 @@ describe('client reputation', () => {
     });
   });
 
-  it('counts an overturned rejection once per assignment, and only a rejection', async () => {
+  it('counts a rejection overturned on appeal once per assignment, and only a rejection', async () => {
     const { orgId, projectId } = await publishedProject(1);
     const [a, b, c] = [newId('w'), newId('w'), newId('w')];
     const [microtaskId] = await answerAll(projectId, 1, { [a]: 'cat', [b]: 'cat', [c]: 'dog' });
     const review = await finalizeUseCase(deps, consensusUseCase(await loadSubmissionsUseCase(deps, { microtaskId: microtaskId! })));
     const rejected = review.decisions!.find((d) => d.decision.outcome === 'rejected')!.assignmentId;
-    const approved = review.decisions!.find((d) => d.decision.outcome === 'approved')!.assignmentId;
+    const approved = review.decisions!.find((d) => d.decision.outcome === 'approved')!;
 
-    expect(await recordOverturnedRejectionUseCase(deps, rejected)).toEqual({ assignmentId: rejected, recorded: true });
-    expect(await recordOverturnedRejectionUseCase(deps, rejected)).toEqual({ assignmentId: rejected, recorded: false });
-    expect(await code(recordOverturnedRejectionUseCase(deps, approved))).toBe('not_rejected');
+    await fileRejectionAppealUseCase(deps, c, { assignmentId: rejected, statement: 'The photo shows a dog.' });
+    const ruling = { outcome: 'overturned', note: 'Right, it is a dog' } as const;
+    expect(await decideRejectionAppealUseCase(deps, clientOf(orgId), rejected, ruling)).toMatchObject({ status: 'approved', appeal: { status: 'overturned' } });
+    // A retried decision answers the same and counts nothing twice.
+    expect(await decideRejectionAppealUseCase(deps, clientOf(orgId), rejected, ruling)).toMatchObject({ status: 'approved' });
+    const approvedWorker = review.answers!.find((x) => x.assignmentId === approved.assignmentId)!.workerId;
+    expect(await code(fileRejectionAppealUseCase(deps, approvedWorker, { assignmentId: approved.assignmentId, statement: 'Pay me twice' }))).toBe('not_rejected');
     const counters = (await deps.marketplace.clientCounters([orgId])).get(orgId)!;
     expect(counters).toMatchObject({ approvedCount: 2, rejectedCount: 1, overturnedRejections: 1 });
   });

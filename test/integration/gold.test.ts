@@ -9,7 +9,7 @@ import { claimAssignmentUseCase, getAssignmentUseCase, listMyAssignmentsUseCase,
 import { Entries } from '../../shared/domain/ledger/ledger';
 import { makeDeps } from '../support/deps';
 import { startDynamo, type LocalDynamo } from '../support/emulators';
-import { newProject } from '../support/fixtures';
+import { asWorker, newProject } from '../support/fixtures';
 
 /**
  * Gold microtasks on DynamoDB Local: the expected answer is stored beside the microtask, no worker
@@ -56,7 +56,7 @@ describe('gold microtasks', () => {
     const { projectId, microtaskId } = await goldProject(marker);
     const worker = newId('w');
     const claim = await claimAssignmentUseCase(deps, worker, projectId);
-    const seen = [claim, await getAssignmentUseCase(deps, worker, claim.assignment.assignmentId), await listMyAssignmentsUseCase(deps, worker, 10)];
+    const seen = [claim, await getAssignmentUseCase(deps, asWorker(worker), claim.assignment.assignmentId), await listMyAssignmentsUseCase(deps, worker, 10)];
     for (const view of seen) {
       const json = JSON.stringify(view);
       expect(json).not.toContain(marker);
@@ -91,7 +91,7 @@ describe('gold microtasks', () => {
     // A retried Finalize counts nothing twice.
     await finalizeUseCase(deps, decided);
 
-    const [approved, rejected] = await Promise.all(claims.map((c, i) => getAssignmentUseCase(deps, [right, wrong][i]!, c.assignment.assignmentId)));
+    const [approved, rejected] = await Promise.all(claims.map((c, i) => getAssignmentUseCase(deps, asWorker([right, wrong][i]!), c.assignment.assignmentId)));
     expect(approved!.assignment).toMatchObject({ status: 'approved', decision: { rule: 'gold.matches_expected', evidence: { expected: { text: marker } } } });
     expect(rejected!.assignment).toMatchObject({
       status: 'rejected',

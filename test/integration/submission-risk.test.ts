@@ -16,7 +16,7 @@ import { escrowFor } from '../../shared/domain/marketplace/project';
 import { answerFingerprint, DEFAULT_AUTO_CHECKS, type RiskSignal } from '../../shared/domain/quality/risk';
 import { makeDeps } from '../support/deps';
 import { startDynamo, type LocalDynamo } from '../support/emulators';
-import { newProject } from '../support/fixtures';
+import { asWorker, newProject } from '../support/fixtures';
 
 /** Duplicate detection by fingerprint claims, and the risk stored at submit, on DynamoDB Local. */
 let dynamo: LocalDynamo;
@@ -103,7 +103,7 @@ describe('fingerprint claims', () => {
       expect(d!.risk!.score).toBeGreaterThanOrEqual(40);
     }
     expect(codesOf(first.risk!.signals)).toEqual(['answer.spec_valid', 'network.ip_country_unknown']);
-    const view = await getAssignmentUseCase(deps, workers[0]!, claims[0]!.assignment.assignmentId);
+    const view = await getAssignmentUseCase(deps, asWorker(workers[0]!), claims[0]!.assignment.assignmentId);
     expect(view.assignment).not.toHaveProperty('risk');
   });
 });

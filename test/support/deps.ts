@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoBulkJobStore } from '../../shared/adapters/dynamodb/bulk-job-store';
 import { DynamoApiKeyStore } from '../../shared/adapters/dynamodb/api-key-store';
 import { DynamoBillingStore } from '../../shared/adapters/dynamodb/billing-store';
+import { DynamoDecisionStore } from '../../shared/adapters/dynamodb/decision-store';
 import { DynamoLedger } from '../../shared/adapters/dynamodb/ledger-store';
 import { DynamoMarketplaceStore } from '../../shared/adapters/dynamodb/marketplace-store';
 import { DynamoFingerprintStore } from '../../shared/adapters/dynamodb/fingerprint-store';
@@ -28,6 +29,7 @@ export function makeDeps(client: DynamoDBDocumentClient, tableName: string, over
   return {
     ledger,
     marketplace: new DynamoMarketplaceStore(client, tableName, ledger),
+    decisions: new DynamoDecisionStore(client, tableName, ledger),
     payouts: new DynamoPayoutStore(client, tableName, ledger),
     billing: new DynamoBillingStore(client, tableName, ledger),
     media: new DynamoMediaStore(client, tableName),

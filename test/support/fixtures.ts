@@ -1,3 +1,4 @@
+import type { Caller } from '../../shared/http/auth';
 import type { NewProject } from '../../shared/domain/marketplace/project';
 
 /** A valid single-choice project for tests; override what a test is about. */
@@ -19,3 +20,7 @@ export const newProject = (overrides: Partial<NewProject> = {}): NewProject => (
   assignmentDurationSeconds: 600,
   ...overrides,
 });
+
+/** The caller a use case sees for a signed-in worker or client (the authorizer's output). */
+export const asWorker = (userId: string): Caller => ({ userId, orgId: userId, groups: ['workers'] });
+export const asClient = (orgId: string, userId = `user-${orgId}`): Caller => ({ userId, orgId, groups: ['clients'] });

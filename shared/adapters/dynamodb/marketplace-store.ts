@@ -729,6 +729,20 @@ export class DynamoMarketplaceStore {
                     },
                   ]
                 : []),
+              // Per project as well: a project's gold policy judges a worker by its own gold.
+              ...(stats.gold && stats.projectId
+                ? [
+                    {
+                      Update: {
+                        TableName: this.table,
+                        Key: Keys.workerProjectGold(stats.workerId, stats.projectId),
+                        UpdateExpression: 'ADD goldCount :one, goldMatchedCount :matched SET projectId = :p, #type = :type',
+                        ExpressionAttributeNames: { '#type': 'type' },
+                        ExpressionAttributeValues: { ':one': 1, ':p': stats.projectId, ':type': 'WorkerProjectGold', ...goldCountValues(stats) },
+                      },
+                    },
+                  ]
+                : []),
               {
                 Put: {
                   TableName: this.table,
@@ -855,31 +869,6 @@ export class DynamoMarketplaceStore {
     }
   }
 
-  /**
-   * The hook for an appeal that overturned a rejection: counts it against the client once per
-   * assignment (a marker item's conditional put guards the counter). False when already counted.
-   */
-  async recordOverturnedRejection(orgId: string, assignmentId: string, at: string): Promise<boolean> {
-    try {
-      await transactWrite(this.client, [
-        { Put: { TableName: this.table, Item: { ...Keys.overturnedRejection(assignmentId), type: 'OverturnedRejection', assignmentId, orgId, at }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        {
-          Update: {
-            TableName: this.table,
-            Key: Keys.clientReputation(orgId),
-            UpdateExpression: 'ADD overturnedRejections :one SET orgId = :org, #type = :type',
-            ExpressionAttributeNames: { '#type': 'type' },
-            ExpressionAttributeValues: { ':one': 1, ':org': orgId, ':type': 'ClientReputation' },
-          },
-        },
-      ]);
-      return true;
-    } catch (e) {
-      if (e instanceof ConditionsFailed && e.failed.includes(0)) return false;
-      throw e;
-    }
-  }
-
   /** The measured counters of each organisation asked for (a feed page's clients: 100 at most), by key. */
   async clientCounters(orgIds: string[]): Promise<Map<string, ClientCounters>> {
     const wanted = [...new Set(orgIds)].slice(0, 100);
@@ -938,6 +927,25 @@ export class DynamoMarketplaceStore {
       throw e;
     }
   }
+}
+
+/**
+ * The marker and the counter of a rejection overturned on appeal: the marker's conditional put
+ * counts it against the client once per assignment. Written in the appeal decision's transaction.
+ */
+export function overturnedRejectionItems(table: string, orgId: string, assignmentId: string, at: string): TransactItem[] {
+  return [
+    { Put: { TableName: table, Item: { ...Keys.overturnedRejection(assignmentId), type: 'OverturnedRejection', assignmentId, orgId, at }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Update: {
+        TableName: table,
+        Key: Keys.clientReputation(orgId),
+        UpdateExpression: 'ADD overturnedRejections :one SET orgId = :org, #type = :type',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':one': 1, ':org': orgId, ':type': 'ClientReputation' },
+      },
+    },
+  ];
 }
 
 /**

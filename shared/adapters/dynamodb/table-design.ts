@@ -63,6 +63,9 @@ export const Keys = {
   clientReputation: (orgId: string) => ({ pk: `CLIENT#${orgId}`, sk: 'REPUTATION' }),
   /** Marks an assignment's rejection as overturned, so the client's counter counts it once. */
   overturnedRejection: (assignmentId: string) => ({ pk: `ASSIGNMENT#${assignmentId}`, sk: 'OVERTURNED' }),
+  /** A rejection appeal waiting for the client, beside its assignment; indexed under the project until decided. */
+  rejectionAppeal: (assignmentId: string) => ({ pk: `ASSIGNMENT#${assignmentId}`, sk: 'APPEAL' }),
+  pendingRejectionAppeal: (projectId: string, filedAt: string, assignmentId: string) => ({ gsi1pk: `PROJECT#${projectId}#APPEALS`, gsi1sk: `${filedAt}#${assignmentId}` }),
   /** An organisation's API key as the client manages it (name, hint, last use), listed under the org. */
   apiKey: (orgId: string, keyId: string) => ({ pk: `CLIENT#${orgId}`, sk: `APIKEY#${keyId}` }),
   /** The same key as the authorizer finds it: one GetItem by the SHA-256 of the presented key. */
@@ -103,6 +106,10 @@ export const Keys = {
   fingerprint: (projectId: string, kind: 'answer' | 'media', hash: string) => ({ pk: `PROJECT#${projectId}`, sk: `HASH#${kind}#${hash}` }),
   /** Decision counts per task type, beside the per-currency stats. */
   workerTaskTypeStats: (workerId: string, taskType: string) => ({ pk: `WORKER#${workerId}`, sk: `TYPESTATS#${taskType}` }),
+  /** A worker's gold answers in one project (counted in the decide transaction), read by the project's gold policy. */
+  workerProjectGold: (workerId: string, projectId: string) => ({ pk: `WORKER#${workerId}`, sk: `GOLD#${projectId}` }),
+  /** What a project's gold policy did to a worker, once per project: the worker reads it with their reputation. */
+  goldAction: (workerId: string, projectId: string) => ({ pk: `WORKER#${workerId}`, sk: `GOLDACTION#${projectId}` }),
   /** One review decision that moved the worker's reputation. */
   reputationEvent: (workerId: string, decidedAt: string, assignmentId: string) => ({ pk: `WORKER#${workerId}`, sk: `REPEVENT#${decidedAt}#${assignmentId}` }),
   /** Sparse index of published projects for the task feed: higher priority first, then oldest publication. */

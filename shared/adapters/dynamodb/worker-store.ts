@@ -402,9 +402,15 @@ export class DynamoWorkerStore {
   // ---------------------------------------------------------------- reputation
 
   /** Decision counts per task type: one item per type the worker has done. */
-  async taskTypeStats(workerId: string): Promise<{ taskType: string; approvedCount: number; rejectedCount: number }[]> {
+  async taskTypeStats(workerId: string): Promise<{ taskType: string; approvedCount: number; rejectedCount: number; goldCount: number; goldMatchedCount: number }[]> {
     const items = await this.partitionItems<Record<string, number | string>>(workerId, 'TYPESTATS#', 50);
-    return items.map((i) => ({ taskType: String(i.taskType), approvedCount: Number(i.approvedCount ?? 0), rejectedCount: Number(i.rejectedCount ?? 0) }));
+    return items.map((i) => ({
+      taskType: String(i.taskType),
+      approvedCount: Number(i.approvedCount ?? 0),
+      rejectedCount: Number(i.rejectedCount ?? 0),
+      goldCount: Number(i.goldCount ?? 0),
+      goldMatchedCount: Number(i.goldMatchedCount ?? 0),
+    }));
   }
 
   reputationEvents(workerId: string, limit: number) {

@@ -30,6 +30,8 @@ export type EntryKind =
   | 'escrow_release'
   | 'assignment_approved'
   | 'assignment_rejected'
+  | 'rejection_overturned'
+  | 'approval_reversed'
   | 'payout_started'
   | 'payout_settled'
   | 'payout_failed'
@@ -172,6 +174,27 @@ export const Entries = {
       { accountId: Accounts.clientEscrow(orgId), amountMinor: -amountMinor },
       { accountId: Accounts.clientFunds(orgId), amountMinor },
     ], 'Assignment rejected: reward returned to the client');
+  },
+  /**
+   * An appeal overturned a rejection: the reward and its fee come out of the client's funds (the
+   * rejection had returned the escrow), straight to the worker's available balance.
+   */
+  overturnRejection(orgId: string, workerId: string, rewardMinor: number, feeMinor: number, meta: Meta): LedgerEntry {
+    positive(rewardMinor, 'A reward');
+    return entry('rejection_overturned', meta, [
+      { accountId: Accounts.clientFunds(orgId), amountMinor: -(rewardMinor + feeMinor) },
+      { accountId: Accounts.workerAvailable(workerId), amountMinor: rewardMinor },
+      { accountId: Accounts.platformFees(meta.currency), amountMinor: feeMinor },
+    ], 'Rejection overturned on appeal: reward paid');
+  },
+  /** An approval still in its hold period is reversed (gold policy): reward and fee go back to the client's funds. */
+  reverseHeldApproval(orgId: string, workerId: string, rewardMinor: number, feeMinor: number, meta: Meta): LedgerEntry {
+    positive(rewardMinor, 'A reversed reward');
+    return entry('approval_reversed', meta, [
+      { accountId: Accounts.workerPending(workerId), amountMinor: -rewardMinor },
+      { accountId: Accounts.platformFees(meta.currency), amountMinor: -feeMinor },
+      { accountId: Accounts.clientFunds(orgId), amountMinor: rewardMinor + feeMinor },
+    ], 'Held reward reversed: the work was rejected after approval');
   },
   startPayout(workerId: string, amountMinor: number, meta: Meta): LedgerEntry {
     positive(amountMinor, 'A payout');

@@ -1,6 +1,7 @@
 import { conflict, forbidden } from '../errors';
 import type { SubmissionRisk } from '../quality/risk';
 import type { Answer } from './answer-spec';
+import type { RejectionAppeal } from '../quality/rejection-appeal';
 
 /** `expired`: the lease ran out before a submission; `returned`: the worker gave the task back. Both reopen the slot. */
 export const ASSIGNMENT_STATUSES = ['claimed', 'submitted', 'approved', 'rejected', 'expired', 'returned'] as const;
@@ -34,6 +35,10 @@ export interface Assignment {
   decision?: ReviewDecision;
   /** Fraud signals measured at submit, for review only (never in a worker's view). */
   risk?: SubmissionRisk;
+  /** Decisions superseded by a later one (an overturned rejection, a reversed approval), oldest first. */
+  history?: ReviewDecision[];
+  /** The worker's appeal of a rejection, and its outcome. */
+  appeal?: RejectionAppeal;
   /** The quota segment this claim counts against, until it is returned or expires. */
   quotaSegment?: string;
   /** Whether this claim counts against the project's per-worker cap. */

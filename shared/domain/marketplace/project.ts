@@ -7,6 +7,7 @@ import type { ReviewerQualification } from '../workers/reviewers';
 import type { SegmentQuota } from '../workers/quotas';
 import type { Tier } from '../workers/reputation';
 import type { AutoChecksPolicy } from '../quality/risk';
+import type { GoldPolicy } from '../quality/gold-policy';
 
 export const PROJECT_STATUSES = ['draft', 'published', 'paused', 'completed', 'cancelled', 'expired'] as const;
 /** Project priorities run 0..MAX_PRIORITY; the feed index sorts on their complement. */
@@ -58,13 +59,15 @@ export interface Project {
   reviewerQualification?: ReviewerQualification;
   /** Overrides of the automatic checks' defaults (DEFAULT_AUTO_CHECKS); only what differs is stored. */
   autoChecks?: Partial<AutoChecksPolicy>;
+  /** What happens to a worker whose gold accuracy in this project falls below a floor. */
+  goldPolicy?: GoldPolicy;
 }
 
 export type NewProject = Pick<
   Project,
   'title' | 'description' | 'instructions' | 'answerSpec' | 'rewardMinor' | 'currency' | 'redundancy' | 'assignmentDurationSeconds'
 > &
-  Partial<Pick<Project, 'bonusRules' | 'tierPay' | 'budgetCapMinor' | 'deadline' | 'priority' | 'requirements' | 'earlyAccess' | 'maxAssignmentsPerWorker' | 'quota' | 'reviewerQualification' | 'autoChecks'>>;
+  Partial<Pick<Project, 'bonusRules' | 'tierPay' | 'budgetCapMinor' | 'deadline' | 'priority' | 'requirements' | 'earlyAccess' | 'maxAssignmentsPerWorker' | 'quota' | 'reviewerQualification' | 'autoChecks' | 'goldPolicy'>>;
 
 export function createProject(input: NewProject, ids: { projectId: string; orgId: string; now: string; feeBasisPoints: number }): Project {
   assertSpecIsConsistent(input.answerSpec);

@@ -1,4 +1,4 @@
-import { conflict, precondition, validationError } from '../errors';
+import { conflict, notFound as notFoundError, precondition, validationError } from '../errors';
 
 /** `platform` types are shared skills created by admins; the others belong to one client organisation. */
 export const PLATFORM_OWNER = 'platform';
@@ -22,6 +22,19 @@ export interface Assessment {
   revealWrongAnswers: boolean;
 }
 
+/**
+ * A practice item: the worker answers it and at once learns whether it was right, the right
+ * answer and why. Unlike the assessment's key, the answer is told after each try, so training
+ * items must never double as assessment questions (checked when the type is created).
+ */
+export interface TrainingItem {
+  itemId: string;
+  text: string;
+  options: { value: string; label: string }[];
+  answer: string;
+  explanation: string;
+}
+
 export interface QualificationType {
   qualificationTypeId: string;
   /** An organisation id, or PLATFORM_OWNER. */
@@ -29,6 +42,7 @@ export interface QualificationType {
   name: string;
   description: string;
   assessment?: Assessment;
+  training?: TrainingItem[];
   /** How long a granted score stays valid; none: until revoked. */
   scoreValidityDays?: number;
   createdAt: string;
@@ -78,10 +92,33 @@ export function assertAssessmentConsistent(a: Assessment): void {
   if (issues.length) throw validationError(`Invalid assessment: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
 }
 
+/** Item ids are unique, every answer is an option, and no item repeats an assessment question (its answer would leak the key). */
+export function assertTrainingConsistent(items: TrainingItem[], assessment?: Assessment): void {
+  const issues = [];
+  const ids = items.map((i) => i.itemId);
+  if (new Set(ids).size !== ids.length) issues.push({ path: 'body.training', message: 'item ids must be unique' });
+  items.forEach((item, n) => {
+    if (!item.options.some((o) => o.value === item.answer)) issues.push({ path: `body.training.${n}.answer`, message: 'the answer is not one of the options' });
+    if (assessment?.questions.some((q) => q.text.trim().toLowerCase() === item.text.trim().toLowerCase())) issues.push({ path: `body.training.${n}.text`, message: 'a training item may not repeat an assessment question' });
+  });
+  if (issues.length) throw validationError(`Invalid training: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
+}
+
+/** Whether a training answer was right, with the right answer and the explanation: feedback only, nothing is recorded. */
+export function trainingFeedback(items: TrainingItem[] | undefined, itemId: string, answer: string) {
+  const item = items?.find((i) => i.itemId === itemId);
+  if (!item) throw notFoundError('training_item', itemId);
+  if (!item.options.some((o) => o.value === answer)) {
+    throw validationError(`"${answer}" is not an option of this item`, [{ path: 'body.answer', message: 'not an option' }]);
+  }
+  return { itemId, correct: item.answer === answer, yourAnswer: answer, answer: item.answer, explanation: item.explanation, countsForScore: false };
+}
+
 /** What a worker may see of a type: never the answer key, never which client owns it. */
 export function publicTypeView(t: QualificationType) {
-  const { assessment, ownerId, ...rest } = t;
-  const view = { ...rest, platformWide: ownerId === PLATFORM_OWNER };
+  const { assessment, ownerId, training, ...rest } = t;
+  // Training items without their answers and explanations: those come back once answered.
+  const view = { ...rest, platformWide: ownerId === PLATFORM_OWNER, training: (training ?? []).map(({ itemId, text, options }) => ({ itemId, text, options })) };
   if (!assessment) return { ...view, assessment: null };
   const { answerKey: _key, questions, ...rules } = assessment;
   return { ...view, assessment: { ...rules, questionCount: questions.length } };

@@ -70,6 +70,8 @@ describe('Entries', () => {
     ['failPayout', () => Entries.failPayout('w', 500, meta)],
     ['bonus', () => Entries.bonus('o', 'w', 500, 50, 'Great work', meta)],
     ['compensation', () => Entries.compensation('w', 200, 'Outage', meta)],
+    ['overturnRejection', () => Entries.overturnRejection('o', 'w', 100, 10, meta)],
+    ['reverseHeldApproval', () => Entries.reverseHeldApproval('o', 'w', 100, 10, meta)],
   ];
 
   it.each(all)('%s is balanced and carries the meta', (_name, make) => {
@@ -131,6 +133,16 @@ describe('Entries', () => {
 
   it('rejects a fractional fee on approval', () => {
     validationOf(() => Entries.approveAssignment('o', 'w', 100, 0.5, meta));
+  });
+});
+
+describe('Entries after a decision', () => {
+  it('pays an overturned rejection out of the client funds (the rejection returned the escrow), reward to available, fee to the platform', () => {
+    expect(byAccount(Entries.overturnRejection('o', 'w', 100, 10, meta))).toEqual({ [Accounts.clientFunds('o')]: -110, [Accounts.workerAvailable('w')]: 100, [Accounts.platformFees('EUR')]: 10 });
+  });
+
+  it('reverses a held approval: the pending reward and its fee go back to the client funds', () => {
+    expect(byAccount(Entries.reverseHeldApproval('o', 'w', 100, 10, meta))).toEqual({ [Accounts.workerPending('w')]: -100, [Accounts.platformFees('EUR')]: -10, [Accounts.clientFunds('o')]: 110 });
   });
 });
 

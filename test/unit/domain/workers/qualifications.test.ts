@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../../shared/domain/errors';
-import { assertAssessmentConsistent, assertCanStartAttempt, assertWithinTimeLimit, grade, gradedView, publicTypeView, type Assessment } from '../../../../shared/domain/workers/qualifications';
+import { assertAssessmentConsistent, assertCanStartAttempt, assertTrainingConsistent, assertWithinTimeLimit, grade, gradedView, publicTypeView, trainingFeedback, type Assessment, type TrainingItem } from '../../../../shared/domain/workers/qualifications';
 
 const assessment = (over: Partial<Assessment> = {}): Assessment => ({
   questions: ['q1', 'q2', 'q3', 'q4'].map((id) => ({ questionId: id, text: `Question ${id}`, options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] })),
@@ -61,5 +61,32 @@ describe('assessments', () => {
     expect(code(() => assertWithinTimeLimit(attempt, '2026-03-01T12:10:04.000Z'))).toBe('ok');
     expect(code(() => assertWithinTimeLimit(attempt, '2026-03-01T12:11:00.000Z'))).toBe('attempt_time_limit_exceeded');
     expect(code(() => assertWithinTimeLimit({ ...attempt, submittedAt: NOW }, NOW))).toBe('attempt_already_submitted');
+  });
+});
+
+describe('training items', () => {
+  const items: TrainingItem[] = [
+    { itemId: 't1', text: 'Is a tabby a cat?', options: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }], answer: 'yes', explanation: 'Tabby is a coat pattern of cats.' },
+    { itemId: 't2', text: 'Is a poodle a cat?', options: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }], answer: 'no', explanation: 'A poodle is a dog breed.' },
+  ];
+
+  it('tells at once whether the answer was right, the right answer and why, and that it counts for nothing', () => {
+    expect(trainingFeedback(items, 't2', 'yes')).toEqual({ itemId: 't2', correct: false, yourAnswer: 'yes', answer: 'no', explanation: 'A poodle is a dog breed.', countsForScore: false });
+    expect(trainingFeedback(items, 't1', 'yes').correct).toBe(true);
+    expect(code(() => trainingFeedback(items, 't9', 'yes'))).toBe('training_item_not_found');
+    expect(code(() => trainingFeedback(items, 't1', 'maybe'))).toBe('validation_failed');
+  });
+
+  it('shows workers the items without their answers or explanations', () => {
+    const view = publicTypeView({ qualificationTypeId: 'qt_1', ownerId: 'org_1', name: 'Cats', description: '', training: items, createdAt: '2026-01-01T00:00:00.000Z' });
+    expect(view.training).toEqual(items.map(({ itemId, text, options }) => ({ itemId, text, options })));
+    expect(JSON.stringify(view)).not.toMatch(/coat pattern|dog breed/);
+  });
+
+  it('refuses an answer that is not an option, duplicate ids and an item that repeats an assessment question', () => {
+    expect(code(() => assertTrainingConsistent([{ ...items[0]!, answer: 'maybe' }]))).toBe('validation_failed');
+    expect(code(() => assertTrainingConsistent([items[0]!, items[0]!]))).toBe('validation_failed');
+    expect(code(() => assertTrainingConsistent([{ ...items[0]!, text: 'Question q1' }], assessment()))).toBe('validation_failed');
+    expect(code(() => assertTrainingConsistent(items, assessment()))).toBe('ok');
   });
 });
