@@ -141,7 +141,12 @@ export const routeList = (): (RouteDef & { name: RouteName })[] =>
 export const WORKER_FUNCTIONS = {
   submissionConsumer: 'queue/submission-consumer',
   reviewLoad: 'review/load-submissions',
+  reviewAutoChecks: 'review/auto-checks',
   reviewConsensus: 'review/consensus',
+  reviewOpenTask: 'review/open-review-task',
+  reviewApply: 'review/apply-review',
+  reviewRequestRevision: 'review/request-revision',
+  reviewOpenAcceptance: 'review/open-acceptance',
   reviewFinalize: 'review/finalize',
   reviewFailed: 'review/mark-failed',
   payoutPrepare: 'payout/prepare-run',

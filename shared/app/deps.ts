@@ -11,7 +11,9 @@ import { MediaStorage } from '../adapters/s3/media-storage';
 import { DynamoWorkerStore } from '../adapters/dynamodb/worker-store';
 import { newId } from '../adapters/ids';
 import { CognitoDirectory, type IdentityDirectory } from '../adapters/identity';
-import { JobQueue, SubmissionQueue, Workflow } from '../adapters/messaging';
+import { JobQueue, SubmissionQueue, TaskTokens, Workflow } from '../adapters/messaging';
+import { DynamoReviewStore } from '../adapters/dynamodb/review-store';
+import { storedRiskRules, type AutoCheckRules } from '../domain/quality/auto-checks';
 import { JobFiles } from '../adapters/s3/job-files';
 import { sandboxPayments, sandboxPayouts } from '../adapters/sandbox-providers';
 import { config } from '../config';
@@ -38,6 +40,14 @@ export interface Deps {
   apiKeys: DynamoApiKeyStore;
   submissions: () => SubmissionQueue;
   reviewWorkflow: () => Workflow;
+  /** Review tasks, revision rounds and client acceptance windows (the review's human stages). */
+  reviews: DynamoReviewStore;
+  /** Resumes a review waiting on a human stage. */
+  taskTokens: () => TaskTokens;
+  /** The automatic checks' rules over each assignment's stored risk. */
+  autoCheckRules: AutoCheckRules;
+  /** Uniform [0,1): the review's sampling and spot-check draws. */
+  random: () => number;
   payoutWorkflow: () => Workflow;
   closureWorkflow: () => Workflow;
   payments: PaymentProvider;
@@ -57,6 +67,7 @@ export function getDeps(): Deps {
   const ledger = new DynamoLedger(clients.dynamo(), table);
   let queue: SubmissionQueue | undefined;
   let review: Workflow | undefined;
+  let tokens: TaskTokens | undefined;
   let payout: Workflow | undefined;
   let closure: Workflow | undefined;
   let sealer: EnvelopeEncryption | undefined;
@@ -81,6 +92,10 @@ export function getDeps(): Deps {
     apiKeys: new DynamoApiKeyStore(clients.dynamo(), table),
     submissions: () => (queue ??= new SubmissionQueue(clients.sqs(), config.submissionQueueUrl())),
     reviewWorkflow: () => (review ??= new Workflow(clients.sfn(), config.reviewStateMachineArn())),
+    reviews: new DynamoReviewStore(clients.dynamo(), table),
+    taskTokens: () => (tokens ??= new TaskTokens(clients.sfn())),
+    autoCheckRules: storedRiskRules,
+    random: Math.random,
     payoutWorkflow: () => (payout ??= new Workflow(clients.sfn(), config.payoutStateMachineArn())),
     closureWorkflow: () => (closure ??= new Workflow(clients.sfn(), config.closureStateMachineArn())),
     payments: sandboxPayments,

@@ -4,6 +4,7 @@ import { assertSpecIsConsistent, type AnswerSpec } from './answer-spec';
 import { assertPricing, maxCostPerAssignment, type BonusRules, type Pricing, type TierPay } from './pricing';
 import type { ProjectRequirements } from '../workers/requirements';
 import type { ReviewerQualification } from '../workers/reviewers';
+import { resolveReviewPolicy, type ReviewPolicy, type ReviewPolicyInput } from '../quality/review-policy';
 import type { SegmentQuota } from '../workers/quotas';
 import type { Tier } from '../workers/reputation';
 
@@ -55,13 +56,15 @@ export interface Project {
   quota?: SegmentQuota;
   /** Who may review this project's work: holders of this qualification with at least this score. */
   reviewerQualification?: ReviewerQualification;
+  /** The stages a microtask's answers go through, versioned; absent on projects older than policies (the default applies). */
+  reviewPolicy?: ReviewPolicy;
 }
 
 export type NewProject = Pick<
   Project,
   'title' | 'description' | 'instructions' | 'answerSpec' | 'rewardMinor' | 'currency' | 'redundancy' | 'assignmentDurationSeconds'
 > &
-  Partial<Pick<Project, 'bonusRules' | 'tierPay' | 'budgetCapMinor' | 'deadline' | 'priority' | 'requirements' | 'earlyAccess' | 'maxAssignmentsPerWorker' | 'quota' | 'reviewerQualification'>>;
+  Partial<Pick<Project, 'bonusRules' | 'tierPay' | 'budgetCapMinor' | 'deadline' | 'priority' | 'requirements' | 'earlyAccess' | 'maxAssignmentsPerWorker' | 'quota' | 'reviewerQualification'>> & { reviewPolicy?: ReviewPolicyInput };
 
 export function createProject(input: NewProject, ids: { projectId: string; orgId: string; now: string; feeBasisPoints: number }): Project {
   assertSpecIsConsistent(input.answerSpec);
@@ -69,6 +72,7 @@ export function createProject(input: NewProject, ids: { projectId: string; orgId
   if (input.deadline !== undefined) assertDeadline(input.deadline, ids.now);
   return {
     ...input,
+    reviewPolicy: resolveReviewPolicy(input.reviewPolicy),
     priority: input.priority ?? 0,
     projectId: ids.projectId,
     orgId: ids.orgId,
