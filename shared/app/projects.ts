@@ -12,12 +12,14 @@ import type { Deps } from './deps';
 import { assertUsableTypes } from './qualifications';
 import { requiredTypeIds } from '../domain/workers/requirements';
 import { afterSlotsReleased } from './review';
+import { changeReviewPolicy, reviewPolicyOf, type ReviewPolicyInput } from '../domain/quality/review-policy';
 
 export function projectView(p: Project) {
   const { orgId: _org, budgetLeftMinor: _left, ...rest } = p as Project & { budgetLeftMinor?: number };
   const committedMinor = p.committedMinor ?? 0;
   return {
     ...rest,
+    reviewPolicy: reviewPolicyOf(p),
     committedMinor,
     // What one answer slot reserves: the best tier's reward, every automatic bonus, and their fees.
     cost: { ...costPerAssignment(p), currency: p.currency },
@@ -223,14 +225,15 @@ export async function cancelProjectUseCase(deps: Deps, orgId: string, projectId:
 
 /**
  * Changes what may change after creation. Text fields and the budget cap may change until the project
- * closes; a deadline may only move later (leases were already given up to the old one). Reward,
- * redundancy, the answer spec and bonus rules never change: escrow was reserved on them.
+ * closes; a deadline may only move later (leases were already given up to the old one); the review
+ * policy in a draft or while paused, as its next version. Reward, redundancy, the answer spec and
+ * bonus rules never change: escrow was reserved on them.
  */
 export async function updateProjectUseCase(
   deps: Deps,
   orgId: string,
   projectId: string,
-  changes: { title?: string; description?: string; instructions?: string; budgetCapMinor?: number | null; deadline?: string },
+  changes: { title?: string; description?: string; instructions?: string; budgetCapMinor?: number | null; deadline?: string; reviewPolicy?: ReviewPolicyInput },
 ) {
   const project = await ownedProject(deps, orgId, projectId, true);
   if (project.status === 'completed' || project.status === 'cancelled' || project.status === 'expired') {
@@ -245,7 +248,10 @@ export async function updateProjectUseCase(
     assertDeadline(changes.deadline, now);
     if (project.deadline && changes.deadline < project.deadline) throw conflict('deadline_earlier', 'A deadline can only move later', { deadline: project.deadline });
   }
-  await deps.marketplace.updateProject(project, changes, now);
+  const { reviewPolicy: policyChange, ...rest } = changes;
+  // A changed policy is its next version; one equal to the current version changes nothing.
+  const reviewPolicy = policyChange ? changeReviewPolicy(project, policyChange) : null;
+  await deps.marketplace.updateProject(project, { ...rest, ...(reviewPolicy ? { reviewPolicy } : {}) }, now);
   return projectView((await deps.marketplace.getProject(projectId, true))!);
 }
 

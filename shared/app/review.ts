@@ -178,6 +178,7 @@ export async function openReviewTaskUseCase(deps: Deps, input: TaskTokenInput): 
     assignmentIds: answers.map((a) => a.assignmentId),
     excludedReviewers: [...new Set(answers.map((a) => a.workerId))],
     policyVersion: policy.version,
+    maxRevisions: policy.maxRevisions,
     taskToken,
     createdAt: now,
     expiresAt: new Date(Date.parse(now) + policy.reviewer.timeoutSeconds * 1000).toISOString(),

@@ -6,6 +6,7 @@ import { earlyAccessUntil, fitScore, requiredTypeIds, unmetRequirement, type Wor
 import { REPUTATION_PRIOR, reputationOf, sumCounts, TIER_THRESHOLDS } from '../domain/workers/reputation';
 import { standingFor } from '../domain/workers/standing';
 import { clientReputations } from './client-reputation';
+import { reviewPolicyOf, reviewPolicySummary } from '../domain/quality/review-policy';
 import type { Deps } from './deps';
 
 export function profileView(p: WorkerProfile) {
@@ -94,6 +95,7 @@ export async function taskFeedUseCase(deps: Deps, workerId: string, limit: numbe
       ...(p.maxAssignmentsPerWorker ? { maxAssignmentsPerWorker: p.maxAssignmentsPerWorker } : {}),
       ...(earlyAccessUntil(p) && earlyAccessUntil(p)! > now ? { earlyAccessUntil: earlyAccessUntil(p) } : {}),
       client: clients.get(p.orgId)!,
+      reviewPolicy: reviewPolicySummary(reviewPolicyOf(p)),
     })),
     reputation: { score: reputation.score, tier: reputation.tier },
     nextCursor: page.nextCursor ?? null,

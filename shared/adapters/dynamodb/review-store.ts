@@ -124,17 +124,17 @@ export class DynamoReviewStore {
     }
   }
 
-  /** A task nobody decided in time is withdrawn (its token is dead): open or claimed → expired. */
-  async expireReviewTask(reviewTaskId: string): Promise<boolean> {
+  /** A task nobody decided in time is withdrawn (its token is dead): open or claimed (or a decision that came too late) → expired. */
+  async expireReviewTask(reviewTaskId: string, from: ('open' | 'claimed' | 'decided')[] = ['open', 'claimed']): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: Keys.reviewTask(reviewTaskId),
           UpdateExpression: 'SET #status = :expired REMOVE gsi1pk, gsi1sk',
-          ConditionExpression: '#status IN (:open, :claimed)',
+          ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':expired': 'expired', ':open': 'open', ':claimed': 'claimed' },
+          ExpressionAttributeValues: { ':expired': 'expired', ...Object.fromEntries(from.map((f, i) => [`:from${i}`, f])) },
         }),
       );
       return true;

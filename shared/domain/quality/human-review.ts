@@ -39,6 +39,8 @@ export interface ReviewTask {
   assignmentIds: string[];
   excludedReviewers: string[];
   policyVersion: number;
+  /** The policy's revision rounds, so a decision is checked against the version the review runs under. */
+  maxRevisions: number;
   taskToken: string;
   createdAt: string;
   /** When the workflow stops waiting: the task expires then. */
