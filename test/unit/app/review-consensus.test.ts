@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { AnswerSpec } from '../../../shared/api/schemas';
+import { consensusUseCase } from '../../../shared/app/review';
+import { resolveReviewPolicy } from '../../../shared/domain/quality/review-policy';
+
+describe('the Consensus task', () => {
+  const spec = AnswerSpec.parse({ type: 'single_choice', question: 'q', options: [{ value: 'cat', label: 'Cat' }, { value: 'dog', label: 'Dog' }] });
+  const answers = [
+    { assignmentId: 'a1', workerId: 'w1', answer: { choice: 'cat' } },
+    { assignmentId: 'a2', workerId: 'w2', answer: { choice: 'cat' } },
+    { assignmentId: 'a3', workerId: 'w3', answer: { choice: 'dog' } },
+  ];
+
+  it("uses the policy's agreement threshold instead of the default", () => {
+    const base = { microtaskId: 'mt_1', projectId: 'prj_1', answerSpec: spec, answers };
+    expect(consensusUseCase({ ...base, policy: resolveReviewPolicy({}) }).consensus!.decided).toBe(true);
+    const strict = consensusUseCase({ ...base, policy: resolveReviewPolicy({ consensus: { agreementThreshold: 0.7 } }) });
+    expect(strict.consensus!.decided).toBe(false);
+    expect(strict.decisions!.every((d) => d.decision.outcome === 'approved')).toBe(true);
+  });
+
+  it('leaves answers the automatic checks rejected out of the aggregate and rejects them, and routes flagged work to a reviewer', () => {
+    const state = consensusUseCase(
+      {
+        microtaskId: 'mt_1',
+        projectId: 'prj_1',
+        answerSpec: spec,
+        answers,
+        policy: resolveReviewPolicy({ autoChecks: true }),
+        autoChecks: { rejected: [{ assignmentId: 'a1', reasons: ['bot'] }], flagged: [{ assignmentId: 'a3', reasons: ['fast'] }] },
+      },
+      () => 0.5,
+    );
+    // Without a1 the crowd is split 1:1: nobody is rejected for it, and a1 is rejected by the checks.
+    expect(state.consensus!.decided).toBe(false);
+    expect(state.decisions!.find((d) => d.assignmentId === 'a1')!.decision.rule).toBe('auto_check.rejected');
+    expect(state.route).toEqual({ reviewer: true, spotCheck: false, reasons: ['auto_check_flag'] });
+    expect(state.revision).toEqual({ requested: false, assignmentIds: [] });
+  });
+});
