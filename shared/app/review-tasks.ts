@@ -69,7 +69,7 @@ export async function decideReviewTaskUseCase(deps: Deps, reviewerId: string, re
   const task = await deps.reviews.getReviewTask(reviewTaskId, true);
   if (!task || task.reviewerId !== reviewerId) throw notFound('review_task', reviewTaskId);
   const now = deps.now();
-  const replay = task.status === 'decided' && JSON.stringify(task.verdicts) === JSON.stringify(verdicts);
+  const replay = task.status === 'decided' && sameVerdicts(task.verdicts ?? [], verdicts);
   if (!replay) {
     if (task.status !== 'claimed') throw conflict('review_task_not_open', `The review task is ${task.status}`, { status: task.status });
     assertVerdicts(task, verdicts, task.maxRevisions);
@@ -81,6 +81,12 @@ export async function decideReviewTaskUseCase(deps: Deps, reviewerId: string, re
     throw conflict('review_task_expired', 'The review task expired before your decision arrived; consensus stands or another reviewer has it');
   }
   return { reviewTask: reviewTaskView({ ...task, status: 'decided', verdicts, decidedAt: task.decidedAt ?? now }), verdicts };
+}
+
+/** Stored maps come back with their keys in any order: compare what the verdicts say. */
+function sameVerdicts(a: readonly ReviewerVerdict[], b: readonly ReviewerVerdict[]): boolean {
+  const key = (v: ReviewerVerdict) => JSON.stringify([v.assignmentId, v.verdict, v.tags, v.comment ?? null]);
+  return a.length === b.length && a.every((v, i) => key(v) === key(b[i]!));
 }
 
 /**
