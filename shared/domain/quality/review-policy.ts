@@ -108,7 +108,8 @@ export function reviewPolicySummary(policy: ReviewPolicy) {
     reviewer: { mode: policy.reviewer.mode, ...(policy.reviewer.mode === 'sample' ? { sampleRate: policy.reviewer.sampleRate } : {}), maxRevisions: policy.maxRevisions, revisionSeconds: policy.reviewer.revisionSeconds },
     spotCheckRate: policy.spotCheckRate,
     clientAcceptance: policy.clientAcceptance.enabled ? { windowSeconds: policy.clientAcceptance.windowSeconds, autoAccept: true } : null,
-    goldRatio: policy.goldRatio,
+    // The share of tasks with a known answer, in words a worker reads; never which ones (their views carry no trace of gold).
+    knownAnswerShare: policy.goldRatio,
   };
 }
 

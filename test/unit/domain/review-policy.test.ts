@@ -74,6 +74,10 @@ describe('review policy versions', () => {
     const s = reviewPolicySummary(policy({ reviewer: { mode: 'sample', sampleRate: 0.2 }, clientAcceptance: { enabled: true, windowSeconds: 3600 } }));
     expect(s.reviewer).toMatchObject({ mode: 'sample', sampleRate: 0.2 });
     expect(s.clientAcceptance).toEqual({ windowSeconds: 3600, autoAccept: true });
+    // A worker's views carry no trace of gold (ADR 0011): the share of known answers is named otherwise.
+    const withGold = reviewPolicySummary(policy({ goldRatio: 0.1 }));
+    expect(withGold.knownAnswerShare).toBe(0.1);
+    expect(JSON.stringify(withGold)).not.toMatch(/gold/i);
   });
 });
 
