@@ -185,8 +185,14 @@ export async function getMicrotaskResultUseCase(deps: Deps, orgId: string, proje
 
 /** A microtask's result view with what it needs read: its answered assignments and its gold answer. */
 export async function loadMicrotaskResult(deps: Deps, m: Microtask) {
-  const [assignments, gold] = await Promise.all([deps.marketplace.listAssignmentsOfMicrotask(m.microtaskId), deps.marketplace.getGold(m.microtaskId)]);
-  return microtaskResultView(m, assignments, gold);
+  // Only a microtask still in review can be waiting for its client: the window is read then, by key.
+  const [assignments, gold, window] = await Promise.all([
+    deps.marketplace.listAssignmentsOfMicrotask(m.microtaskId),
+    deps.marketplace.getGold(m.microtaskId),
+    m.status === 'reviewing' ? deps.reviews.getAcceptance(m.microtaskId) : undefined,
+  ]);
+  const view = microtaskResultView(m, assignments, gold);
+  return window?.status === 'open' ? { ...view, acceptance: { status: 'awaiting_client' as const, windowEndsAt: window.windowEndsAt, assignmentIds: window.assignmentIds } } : view;
 }
 
 /** A microtask's result as its client sees it (the results route and the export file alike). */

@@ -135,10 +135,13 @@ describe('review stages on the local platform', () => {
     const evidence = { expected: 'fox', note: 'the tail is bushy' };
     // A rejection without evidence is refused.
     expect((await client('POST', `/projects/${projectId}/microtasks/${microtaskId}/acceptance`, { decision: 'reject', reason: 'A fox' })).status).toBe(400);
-    const rejected = await eventually('the acceptance window', async () => {
-      const r = await client('POST', `/projects/${projectId}/microtasks/${microtaskId}/acceptance`, { decision: 'reject', reason: 'It is a fox', evidence });
-      return r.status === 200 ? r.body : r.status === 404 ? undefined : expect.fail(JSON.stringify(r.body));
-    });
+    // The client's view says the microtask waits for them, until when, and which answers they may reject.
+    const waiting = await eventually('the acceptance window', async () => (await client('GET', `/projects/${projectId}/microtasks/${microtaskId}`)).body.acceptance);
+    expect(waiting).toMatchObject({ status: 'awaiting_client', assignmentIds });
+    expect(Date.parse(waiting.windowEndsAt)).toBeGreaterThan(Date.now() + 3_000_000);
+    const decided = await client('POST', `/projects/${projectId}/microtasks/${microtaskId}/acceptance`, { decision: 'reject', reason: 'It is a fox', evidence });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    const rejected = decided.body;
     expect(rejected.acceptance).toMatchObject({ decision: 'rejected', reason: 'It is a fox', evidence });
     const result = await completed(projectId, microtaskId);
     expect(result.assignments[0]).toMatchObject({ status: 'rejected', decision: { rule: 'client.rejected', evidence: { reason: 'It is a fox', clientEvidence: evidence } } });

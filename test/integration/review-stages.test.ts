@@ -209,7 +209,9 @@ describe('client acceptance', () => {
     const ann = newId('w');
     const { projectId, microtaskId, assignments, orgId } = await reviewedMicrotask({ clientAcceptance: { enabled: true, windowSeconds: 3600 } }, { [ann]: 'cat' });
     let state = await throughConsensus({ microtaskId });
+    await deps.marketplace.setMicrotaskStatus(microtaskId, ['open'], 'reviewing');
     await openAcceptanceUseCase(deps, { taskToken: 'tok-client', state });
+    expect(await getMicrotaskResultUseCase(deps, orgId, projectId, microtaskId)).toMatchObject({ status: 'reviewing', acceptance: { status: 'awaiting_client', assignmentIds: [assignments[ann]] } });
     const body = { decision: 'reject' as const, reason: 'It is a fox', evidence: { expected: 'fox', source: 'zoo label' } };
     // Only the project's client, and only the microtask's approved answers.
     expect(await code(decideAcceptanceUseCase(deps, newId('org'), projectId, microtaskId, body))).toBe('project_not_found');
