@@ -141,7 +141,10 @@ export function consensusUseCase(state: ReviewState, draw: () => number = Math.r
   const judged = answers.filter((a) => !excluded.has(a.assignmentId));
   // A gold microtask is decided by the client's expected answer; any other by the crowd.
   const review = state.gold ? reviewByGold(state.answerSpec, state.gold.answer, judged) : reviewByConsensus(state.answerSpec, judged, { agreementThreshold: policy.consensus.agreementThreshold });
-  const route = routeStages(policy, review.outcome, { gold: !!state.gold, revisionRound: state.revisionRound ?? 0, flagged: (state.autoChecks?.flagged.length ?? 0) > 0, draw });
+  // With every answer rejected by the checks there is nothing left for a human to judge.
+  const route = judged.length
+    ? routeStages(policy, review.outcome, { gold: !!state.gold, revisionRound: state.revisionRound ?? 0, flagged: (state.autoChecks?.flagged.length ?? 0) > 0, draw })
+    : { reviewer: false, spotCheck: false, reasons: [] };
   // Finalize needs who answered and for how long, not the answers again (state payloads are capped).
   const slimAnswers = answers.map(({ answer: _answer, ...rest }) => rest);
   const { answerSpec: _spec, gold: _gold, ...rest } = state;
@@ -176,7 +179,8 @@ export async function openReviewTaskUseCase(deps: Deps, input: TaskTokenInput): 
     attempt,
     status: 'open',
     assignmentIds: answers.map((a) => a.assignmentId),
-    excludedReviewers: [...new Set(answers.map((a) => a.workerId))],
+    // Every worker of the microtask, offered answers or not: nobody reviews the microtask they answered.
+    excludedReviewers: [...new Set((state.answers ?? []).map((a) => a.workerId))],
     policyVersion: policy.version,
     maxRevisions: policy.maxRevisions,
     taskToken,

@@ -1,4 +1,6 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Keys } from '../../shared/adapters/dynamodb/table-design';
 import { newId } from '../../shared/adapters/ids';
 import type { TaskTokens } from '../../shared/adapters/messaging';
 import type { Deps } from '../../shared/app/deps';
@@ -6,6 +8,7 @@ import { addMicrotasksUseCase, createProjectUseCase, getMicrotaskResultUseCase, 
 import { createQualificationTypeUseCase, grantQualificationUseCase } from '../../shared/app/qualifications';
 import {
   applyReviewUseCase,
+  autoChecksUseCase,
   consensusUseCase,
   finalizeUseCase,
   loadSubmissionsUseCase,
@@ -34,6 +37,7 @@ import { newProject } from '../support/fixtures';
  */
 let dynamo: LocalDynamo;
 let deps: Deps;
+let tableName: string;
 /** Every SendTaskSuccess, in order; tokens listed in `deadTokens` are no longer waited on. */
 const sent: { token: string; output: unknown }[] = [];
 const deadTokens = new Set<string>();
@@ -41,7 +45,8 @@ const deadTokens = new Set<string>();
 beforeAll(async () => {
   dynamo = await startDynamo();
   const taskTokens = { succeed: async (token: string, output: unknown) => (deadTokens.has(token) ? false : (sent.push({ token, output }), true)), fail: async () => true } as unknown as TaskTokens;
-  deps = makeDeps(dynamo.client, await dynamo.createTable(), { taskTokens: () => taskTokens, reviewWorkflow: () => ({ start: async () => ({ started: true }) }) as never });
+  tableName = await dynamo.createTable();
+  deps = makeDeps(dynamo.client, tableName, { taskTokens: () => taskTokens, reviewWorkflow: () => ({ start: async () => ({ started: true }) }) as never });
 });
 
 afterAll(async () => {
@@ -182,6 +187,26 @@ describe('the reviewer stage', () => {
     expect(after.decisions).toEqual(state.decisions);
     expect(after.stages).toEqual([{ kind: 'reviewer', outcome: 'timed_out', round: 0 }]);
     expect(await code(claimReviewTaskUseCase(deps, reviewer, projectId))).toBe('no_review_task');
+  });
+});
+
+describe('automatic checks', () => {
+  it("apply the rules to each assignment's stored risk: a rejected answer stays out of the aggregate, a flagged one brings a reviewer", async () => {
+    const [ann, bob, cy] = [newId('w'), newId('w'), newId('w')];
+    const { microtaskId, assignments } = await reviewedMicrotask({ autoChecks: true }, { [ann]: 'dog', [bob]: 'cat', [cy]: 'cat' });
+    // What the risk module stores at submit time: a score, its reasons and the action its rules chose.
+    const storeRisk = (assignmentId: string, risk: unknown) =>
+      dynamo.client.send(new UpdateCommand({ TableName: tableName, Key: Keys.assignment(assignmentId), UpdateExpression: 'SET risk = :r', ExpressionAttributeValues: { ':r': risk } }));
+    await storeRisk(assignments[bob]!, { score: 95, action: 'reject', reasons: ['answered_in_1s'] });
+    await storeRisk(assignments[cy]!, { score: 60, action: 'flag', reasons: ['shared_device'] });
+    const loaded = await loadSubmissionsUseCase(deps, { microtaskId });
+    const checked = await autoChecksUseCase(deps, loaded);
+    expect(checked.autoChecks).toEqual({ rejected: [{ assignmentId: assignments[bob], reasons: ['answered_in_1s'] }], flagged: [{ assignmentId: assignments[cy], reasons: ['shared_device'] }] });
+    const state = consensusUseCase(checked);
+    // Without bob's answer the crowd is split 1:1 (dog, cat): nobody is rejected for disagreeing, bob is rejected by the checks.
+    expect(state.consensus!.decided).toBe(false);
+    expect(state.decisions!.find((d) => d.assignmentId === assignments[bob])!.decision).toMatchObject({ outcome: 'rejected', rule: 'auto_check.rejected', evidence: { reasons: ['answered_in_1s'] } });
+    expect(state.route).toMatchObject({ reviewer: true, reasons: ['auto_check_flag'] });
   });
 });
 

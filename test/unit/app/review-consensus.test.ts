@@ -37,4 +37,20 @@ describe('the Consensus task', () => {
     expect(state.route).toEqual({ reviewer: true, spotCheck: false, reasons: ['auto_check_flag'] });
     expect(state.revision).toEqual({ requested: false, assignmentIds: [] });
   });
+
+  it('sends nobody to a human when the automatic checks rejected every answer', () => {
+    const state = consensusUseCase(
+      {
+        microtaskId: 'mt_1',
+        projectId: 'prj_1',
+        answerSpec: spec,
+        answers,
+        policy: resolveReviewPolicy({ autoChecks: true, reviewer: { mode: 'always' }, spotCheckRate: 1 }),
+        autoChecks: { rejected: answers.map((a) => ({ assignmentId: a.assignmentId, reasons: ['bot'] })), flagged: [] },
+      },
+      () => 0,
+    );
+    expect(state.route).toEqual({ reviewer: false, spotCheck: false, reasons: [] });
+    expect(state.decisions!.map((d) => d.decision.rule)).toEqual(['auto_check.rejected', 'auto_check.rejected', 'auto_check.rejected']);
+  });
 });
