@@ -121,7 +121,8 @@ export async function loadSubmissionsUseCase(deps: Deps, state: ReviewState): Pr
 export async function autoChecksUseCase(deps: Deps, state: ReviewState): Promise<ReviewState> {
   const answered = new Set((state.answers ?? []).map((a) => a.assignmentId));
   const assignments = (await deps.marketplace.listAssignmentsOfMicrotask(state.microtaskId)).filter((a) => answered.has(a.assignmentId));
-  return { ...state, autoChecks: runAutoChecks(deps.autoCheckRules, assignments as (typeof assignments[number] & { risk?: unknown })[]) };
+  // The risk module stores `risk` on the assignment at submit time; an assignment without one passes.
+  return { ...state, autoChecks: runAutoChecks(deps.autoCheckRules, assignments) };
 }
 
 /**
