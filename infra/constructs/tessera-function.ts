@@ -226,6 +226,16 @@ export class TesseraFunction extends Construct implements IGrantable {
     return this;
   }
 
+  /**
+   * Answers a workflow's task tokens (SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat on that
+   * state machine): a human's decision resumes the execution waiting on it. The token names the
+   * execution, so no environment variable is needed.
+   */
+  bindTaskResponse(stateMachine: IStateMachine): this {
+    stateMachine.grantTaskResponse(this);
+    return this;
+  }
+
   /** A workflow to start: its ARN in `envName` (ENV.reviewStateMachineArn or ENV.payoutStateMachineArn). */
   bindStateMachineStart(stateMachine: IStateMachine, envName: typeof ENV.reviewStateMachineArn | typeof ENV.payoutStateMachineArn | typeof ENV.closureStateMachineArn): this {
     this.addEnvironment(envName, stateMachine.stateMachineArn);

@@ -2,7 +2,10 @@ import { Duration, Validations, type CfnResource } from 'aws-cdk-lib';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import {
   DefinitionBody,
+  IntegrationPattern,
   JitterType,
+  JsonPath,
+  TaskInput,
   LogLevel,
   QueryLanguage,
   StateMachine,
@@ -56,6 +59,51 @@ export function lambdaTask(scope: Construct, id: string, fn: TesseraFunction, on
     jitterStrategy: JitterType.FULL,
   });
   task.addCatch(onError, { errors: ['States.ALL'], resultPath: '$.error' });
+  return task;
+}
+
+/** The error a task-token state raises when nobody answered within its timeout. */
+export const HUMAN_TIMEOUT_ERROR = 'States.Timeout';
+
+export interface HumanWaitProps {
+  /** Where the timeout comes from in the state (the policy), so one definition serves every policy. */
+  readonly timeoutPath: string;
+  /** Where SendTaskSuccess's output lands in the state. */
+  readonly resultPath: string;
+  /** Static fields handed to the function beside the token and the state. */
+  readonly extra?: Record<string, unknown>;
+  readonly onTimeout: IChainable;
+  readonly onError: IChainable;
+  readonly comment: string;
+}
+
+/**
+ * A JSONPath task that waits for a human (`lambda:invoke.waitForTaskToken`): the function gets
+ * `{ taskToken, state, ...extra }`, stores the token where the human's route finds it and returns;
+ * the execution then waits until SendTaskSuccess (its output at `resultPath`) or SendTaskFailure.
+ * Its TimeoutSecondsPath leads into `onTimeout` with the state unchanged; any other error to
+ * `onError` with the error at `$.error`. Only the invocation's transient errors are retried: a
+ * timeout is an answer (nobody came), not a fault.
+ */
+export function humanWaitTask(scope: Construct, id: string, fn: TesseraFunction, props: HumanWaitProps): LambdaInvoke {
+  const task = LambdaInvoke.jsonPath(scope, id, {
+    lambdaFunction: fn.function,
+    integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: TaskInput.fromObject({ taskToken: JsonPath.taskToken, state: JsonPath.entirePayload, ...props.extra }),
+    resultPath: props.resultPath,
+    retryOnServiceExceptions: false,
+    taskTimeout: Timeout.at(props.timeoutPath),
+    comment: props.comment,
+  });
+  task.addRetry({
+    errors: RETRYABLE_ERRORS.filter((e) => e !== HUMAN_TIMEOUT_ERROR),
+    interval: Duration.seconds(2),
+    maxAttempts: 3,
+    backoffRate: 2,
+    jitterStrategy: JitterType.FULL,
+  });
+  task.addCatch(props.onTimeout, { errors: [HUMAN_TIMEOUT_ERROR], resultPath: JsonPath.DISCARD });
+  task.addCatch(props.onError, { errors: ['States.ALL'], resultPath: '$.error' });
   return task;
 }
 

@@ -94,7 +94,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<LocalPlatfor
     const issuer = process.env[ENV.jwtIssuer];
     if (issuer) process.env[ENV.jwtIssuer] = localIssuer(issuer, endpoints.cognito, userPoolId);
 
-    sfn = new LocalStepFunctions(resolver, lambdas, log);
+    sfn = new LocalStepFunctions(resolver, lambdas, log, { taskTimeoutOverrides: taskTimeoutOverrides(process.env.TESSERA_TASK_TIMEOUT_OVERRIDES) });
     process.env.AWS_ENDPOINT_URL_SFN = await sfn.listen();
     process.env.HEALTH_CHECK_URLS = JSON.stringify({ cognito: `${endpoints.cognito}/${userPoolId}/.well-known/jwks.json`, stepfunctions: sfn.url });
 
@@ -110,6 +110,16 @@ export async function startPlatform(opts: PlatformOptions): Promise<LocalPlatfor
     await stop();
     throw e;
   }
+}
+
+/** `{"ClientAcceptance": 5000}`: how long, in ms, a task-token state waits locally instead of its own timeout (tests). */
+export function taskTimeoutOverrides(json: string | undefined): Record<string, number> | undefined {
+  if (!json) return undefined;
+  const parsed = JSON.parse(json) as Record<string, unknown>;
+  for (const [state, ms] of Object.entries(parsed)) {
+    if (typeof ms !== 'number' || !(ms > 0)) throw new Error(`TESSERA_TASK_TIMEOUT_OVERRIDES: ${state} must be a number of milliseconds above 0`);
+  }
+  return parsed as Record<string, number>;
 }
 
 /** `https://cognito-idp.<region>.amazonaws.com/<pool>` as the template says it → cognito-local's issuer for the same pool. */

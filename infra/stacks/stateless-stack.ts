@@ -91,6 +91,9 @@ export class StatelessStack extends Stack {
     grant(r.requestMediaUpload, (fn) => writes(fn).bindBucket(mediaObjectsBucket, 'upload', MEDIA_OBJECTS));
     grant(r.confirmMedia, (fn) => writes(fn).bindBucket(mediaObjectsBucket, 'inspect', MEDIA_OBJECTS));
     grant(r.getMedia, (fn) => reads(fn).bindBucket(mediaObjectsBucket, 'read', MEDIA_OBJECTS));
+    // The review's human stages: a reviewer sees the answers' media; a decision resumes the waiting review (below).
+    grant(r.claimReviewTask, (fn) => writes(fn).bindBucket(mediaObjectsBucket, 'read', MEDIA_OBJECTS));
+    for (const fn of [r.decideReviewTask, r.reviseAnswer, r.decideAcceptance]) grant(fn, writes);
     // Public, authenticated by the completion token; not idempotent (the token is single-use instead).
     grant(r.submitExternalAnswer, (fn) => fn.bindTable(table, 'readWrite').bindQueueSend(submissionQueue));
     for (const fn of [r.getMyProfile, r.getTaskFeed, r.getMyReputation, r.listMyQualifications, r.getMyStanding, r.exportMyData, r.getQualificationType, r.listAppeals, r.getClientReputation, r.getReviewerPool, r.listRejectionAppeals, r.answerTraining]) grant(fn, reads);
@@ -113,6 +116,7 @@ export class StatelessStack extends Stack {
 
     // --- The workflows this API starts.
     r.returnAssignment.bindStateMachineStart(workflows.reviewWorkflow.stateMachine, ENV.reviewStateMachineArn);
+    for (const fn of [r.decideReviewTask, r.reviseAnswer, r.decideAcceptance]) fn.bindTaskResponse(workflows.reviewWorkflow.stateMachine);
     r.cancelProject.bindStateMachineStart(workflows.closureWorkflow.stateMachine, ENV.closureStateMachineArn);
     for (const fn of [r.startPayoutRun, r.resumePayoutRun]) fn.bindStateMachineStart(workflows.payoutWorkflow.stateMachine, ENV.payoutStateMachineArn);
   }

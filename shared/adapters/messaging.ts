@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 
 /** Announces a submission to the review pipeline. */
 export class SubmissionQueue {
@@ -38,6 +38,33 @@ export class Workflow {
       return { started: true };
     } catch (e) {
       if (e instanceof ExecutionAlreadyExists || (e as Error).name === 'ExecutionAlreadyExists') return { started: false };
+      throw e;
+    }
+  }
+}
+
+/**
+ * Resumes a workflow waiting on a task token (a human stage of the review). False when the token
+ * is no longer waited on (the stage timed out, or it was already answered): the caller's decision
+ * came too late and must not be recorded as applied.
+ */
+export class TaskTokens {
+  constructor(private readonly client: SFNClient) {}
+
+  async succeed(taskToken: string, output: unknown): Promise<boolean> {
+    return this.send(() => this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })));
+  }
+
+  async fail(taskToken: string, error: string, cause: string): Promise<boolean> {
+    return this.send(() => this.client.send(new SendTaskFailureCommand({ taskToken, error, cause })));
+  }
+
+  private async send(call: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await call();
+      return true;
+    } catch (e) {
+      if (['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes((e as Error).name)) return false;
       throw e;
     }
   }

@@ -49,6 +49,8 @@ const typeWorkerParams = z.strictObject({ qualificationTypeId: S.QualificationTy
 const workerParams = z.strictObject({ workerId: S.WorkerId });
 const importParams = z.strictObject({ importId: S.ImportId });
 const exportParams = z.strictObject({ exportId: S.ExportId });
+/** Reviewers are workers holding a project's reviewer qualification (ADR 0012), or staff reviewers. */
+const reviewers = { groups: ['workers', 'reviewers'] } as const;
 
 export const ROUTES = {
   health: { method: 'GET', path: '/health', handler: 'api/health', auth: 'public', summary: 'Liveness and the state of each backing service.' },
@@ -67,6 +69,10 @@ export const ROUTES = {
   getReviewerPool: { method: 'GET', path: '/projects/{projectId}/reviewer-pool', handler: 'api/get-reviewer-pool', auth: clients, params: projectParams, query: S.Pagination, summary: "Workers holding the project's reviewer qualification with at least its score, highest score first." },
   listRejectionAppeals: { method: 'GET', path: '/projects/{projectId}/appeals', handler: 'api/list-rejection-appeals', auth: clients, params: projectParams, query: S.Pagination, summary: "Workers' appeals of rejections in this project waiting for your decision, oldest first." },
   getResults: { method: 'GET', path: '/projects/{projectId}/results', handler: 'api/get-results', auth: clients, params: projectParams, query: S.ResultsQuery, summary: 'Aggregated answer and every assignment, per microtask.' },
+  decideAcceptance: { method: 'POST', path: '/projects/{projectId}/microtasks/{microtaskId}/acceptance', handler: 'api/decide-acceptance', auth: clients, params: microtaskParams, body: S.AcceptanceBody, idempotent: true, summary: "Accept a reviewed microtask's answers, or reject approved ones with a reason and evidence, within the review policy's window (silence accepts)." },
+  claimReviewTask: { method: 'POST', path: '/projects/{projectId}/review-tasks', handler: 'api/claim-review-task', auth: reviewers, params: projectParams, body: S.EmptyBody, idempotent: true, summary: "Reviewer pool: claim the project's oldest open review task and see its answers and media, never who gave them." },
+  decideReviewTask: { method: 'POST', path: '/review-tasks/{reviewTaskId}/decision', handler: 'api/decide-review-task', auth: reviewers, params: z.strictObject({ reviewTaskId: S.ReviewTaskId }), body: S.ReviewDecisionBody, idempotent: true, summary: 'Decide each answer of your review task: ok, reject or revise, with tags and a comment.' },
+  reviseAnswer: { method: 'POST', path: '/assignments/{assignmentId}/revision', handler: 'api/revise-answer', auth: workers, params: assignmentParams, body: S.ReviseAnswerBody, idempotent: true, summary: 'Send the revised answer a reviewer asked for, before its deadline.' },
   getMicrotask: { method: 'GET', path: '/projects/{projectId}/microtasks/{microtaskId}', handler: 'api/get-microtask', auth: clients, params: microtaskParams, summary: 'One microtask as the results show it: its input, gold answer, result and every answered assignment with its decision.' },
 
   createImport: { method: 'POST', path: '/projects/{projectId}/imports', handler: 'api/create-import', auth: clients, params: projectParams, body: S.CreateImportBody, idempotent: true, summary: 'Create a bulk import (CSV or JSONL) and get a presigned upload for its file.' },
@@ -146,7 +152,12 @@ export const routeList = (): (RouteDef & { name: RouteName })[] =>
 export const WORKER_FUNCTIONS = {
   submissionConsumer: 'queue/submission-consumer',
   reviewLoad: 'review/load-submissions',
+  reviewAutoChecks: 'review/auto-checks',
   reviewConsensus: 'review/consensus',
+  reviewOpenTask: 'review/open-review-task',
+  reviewApply: 'review/apply-review',
+  reviewRequestRevision: 'review/request-revision',
+  reviewOpenAcceptance: 'review/open-acceptance',
   reviewFinalize: 'review/finalize',
   reviewFailed: 'review/mark-failed',
   payoutPrepare: 'payout/prepare-run',

@@ -12,6 +12,8 @@ import { SIGNAL_CODES } from '../domain/quality/risk';
 import { GoldPolicySchema } from './gold-policy';
 import { MICROTASK_STATUSES } from '../domain/marketplace/microtask';
 import { PROJECT_STATUSES } from '../domain/marketplace/project';
+import { CONSENSUS_METHODS, REVIEWER_MODES } from '../domain/quality/review-policy';
+import { REVIEW_VERDICTS } from '../domain/quality/human-review';
 
 /**
  * Request and response schemas. Each one validates requests at runtime and is rendered into the
@@ -293,7 +295,6 @@ export const SegmentQuotaBody = z
 const SignalCode = z.enum(SIGNAL_CODES);
 export const AutoChecksPolicyBody = z
   .strictObject({
-    enabled: z.boolean().optional(),
     flagAtScore: z.number().min(0).max(10_000).optional(),
     rejectAtScore: z.number().min(0).max(10_000).optional(),
     actions: z.partialRecord(SignalCode, z.enum(['reject', 'flag'])).optional().describe('Signals that reject or flag on their own, whatever the score.'),
@@ -306,7 +307,42 @@ export const AutoChecksPolicyBody = z
     maxGpsMismatchMetres: z.number().int().min(0).max(1_000_000).optional(),
   })
   .refine((p) => p.flagAtScore === undefined || p.rejectAtScore === undefined || p.flagAtScore <= p.rejectAtScore, { message: 'flagAtScore must not exceed rejectAtScore', path: ['flagAtScore'] })
-  .meta({ id: 'AutoChecksPolicy', description: 'Overrides of the automatic submission checks (risk signals and rules); every field has a default.' });
+  .meta({ id: 'AutoChecksPolicy', description: 'Tuning of the automatic checks (risk signals and rules) where it differs from the defaults; reviewPolicy.autoChecks turns the stage on or off.' });
+
+const Rate = (what: string) => z.number().min(0).max(1).optional().describe(what);
+
+/** Every field optional: on creation the rest are the defaults (consensus only), on a change the current version's. */
+export const ReviewPolicyBody = z
+  .strictObject({
+    autoChecks: z.boolean().optional().describe("Apply the automatic checks' rules to the risk recorded with each submission: reject, flag for a reviewer, or pass."),
+    autoCheckRules: AutoChecksPolicyBody.optional(),
+    consensus: z
+      .strictObject({
+        method: z.enum(CONSENSUS_METHODS).optional().describe("How answers are aggregated: the task type's own rule."),
+        agreementThreshold: z.number().min(0).max(0.99).optional().describe('Share of answers that must agree with the aggregate, exclusive (default 0.5: more than half).'),
+      })
+      .optional(),
+    reviewer: z
+      .strictObject({
+        mode: z.enum(REVIEWER_MODES).optional().describe('When a reviewer from the reviewer pool sees the answers: never (default), always, on_disagreement, or a sample.'),
+        sampleRate: Rate('With mode sample: the share of microtasks reviewed.'),
+        timeoutSeconds: z.number().int().min(60).max(7 * 86400).optional().describe('How long a review task waits for a reviewer; offered once more, then consensus stands.'),
+        revisionSeconds: z.number().int().min(60).max(7 * 86400).optional().describe('How long a worker has to revise an answer a reviewer sent back.'),
+      })
+      .optional()
+      .refine((r) => r?.mode !== 'sample' || (r.sampleRate ?? 0) > 0, { message: 'mode sample needs a sampleRate above 0' }),
+    spotCheckRate: Rate('Share of microtasks a reviewer checks whatever consensus said; the reviewer can overturn it.'),
+    clientAcceptance: z
+      .strictObject({
+        enabled: z.boolean().optional(),
+        windowSeconds: z.number().int().min(60).max(30 * 86400).optional().describe('How long you have to accept or reject a reviewed microtask.'),
+        autoAccept: z.literal(true).optional().describe('At the end of the window the answers are accepted: silence never leaves a worker unpaid.'),
+      })
+      .optional(),
+    goldRatio: Rate('The share of gold microtasks you mean to add (shown to workers).'),
+    maxRevisions: z.number().int().min(0).max(5).optional().describe('How many times a reviewer may send a microtask back to its workers.'),
+  })
+  .meta({ id: 'ReviewPolicy', description: 'The review stages of a project, versioned: a change makes the next version, and each microtask\'s review records the version it used. Shown to workers in the task feed and at claim.' });
 
 export const CreateProjectBody = z
   .strictObject({
@@ -336,8 +372,8 @@ export const CreateProjectBody = z
       .strictObject({ qualificationTypeId: id('qt'), minScore: z.number().int().min(0).max(1_000_000) })
       .optional()
       .describe("Who may review this project's work: holders of this qualification (yours or platform-wide) with at least minScore."),
-    autoChecks: AutoChecksPolicyBody.optional(),
     goldPolicy: GoldPolicySchema.optional().describe("What happens to a worker whose gold accuracy in this project falls below a floor."),
+    reviewPolicy: ReviewPolicyBody.optional(),
   })
   .meta({ id: 'CreateProject' });
 
@@ -348,6 +384,7 @@ export const UpdateProjectBody = z
     instructions: z.string().max(50_000).optional(),
     budgetCapMinor: BudgetCap.nullable().optional().describe('A new cap (at least what is committed), or null for none.'),
     deadline: Deadline.optional().describe('Only later than the current one: shortening would break leases already given.'),
+    reviewPolicy: ReviewPolicyBody.optional().describe('Changes to the review policy (a draft or paused project only): the next version.'),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' })
   .meta({ id: 'UpdateProject', description: 'Fields that may change after creation, in any state but a closed one. Reward, redundancy, answer spec and bonus rules are fixed once escrow is reserved on them.' });
@@ -604,3 +641,41 @@ export const CreateApiKeyBody = z
 export const ListApiKeysQuery = Pagination.extend({
   status: z.enum(['active', 'revoked']).optional(),
 });
+
+export const ReviewTaskId = id('rvt');
+
+export const ReviewDecisionBody = z
+  .strictObject({
+    verdicts: z
+      .array(
+        z.strictObject({
+          assignmentId: AssignmentId,
+          verdict: z.enum(REVIEW_VERDICTS).describe('ok approves, reject rejects, revise sends the answer back to its worker (reviewer stage, within the policy’s maxRevisions).'),
+          tags: z.array(z.string().trim().min(1).max(50)).max(10).default([]).describe('Why, in short labels the worker sees (e.g. blurry, off_topic).'),
+          comment: z.string().trim().min(1).max(2_000).optional().describe('Shown to the worker with the decision or the revision request.'),
+        }),
+      )
+      .min(1)
+      .max(50)
+      .describe('One verdict per answer of the review task.'),
+  })
+  .meta({ id: 'ReviewDecision' });
+
+export const ReviseAnswerBody = SubmitAnswerBody.omit({ location: true }).meta({ id: 'ReviseAnswer', description: 'The revised answer, checked like a first submission.' });
+
+export const AcceptanceBody = z
+  .strictObject({
+    decision: z.enum(['accept', 'reject']),
+    reason: Text(1_000).optional().describe('Why the answers are rejected; required to reject, shown to the workers.'),
+    evidence: z
+      .record(z.string().max(100), z.unknown())
+      .refine((o) => JSON.stringify(o).length <= 8_000, { message: 'evidence is at most 8 kB of JSON' })
+      .optional()
+      .describe('What shows the answers are wrong (e.g. the correct value, a reference); required to reject, shown to the workers.'),
+    assignmentIds: z.array(AssignmentId).min(1).max(50).optional().describe('The approved answers you reject; all of them when absent.'),
+  })
+  .refine((b) => b.decision === 'accept' || (b.reason !== undefined && b.evidence !== undefined && Object.keys(b.evidence).length > 0), {
+    message: 'a rejection carries a reason and evidence',
+    path: ['evidence'],
+  })
+  .meta({ id: 'Acceptance' });

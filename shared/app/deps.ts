@@ -13,7 +13,8 @@ import { MediaStorage } from '../adapters/s3/media-storage';
 import { DynamoWorkerStore } from '../adapters/dynamodb/worker-store';
 import { newId } from '../adapters/ids';
 import { CognitoDirectory, type IdentityDirectory } from '../adapters/identity';
-import { JobQueue, SubmissionQueue, Workflow } from '../adapters/messaging';
+import { JobQueue, SubmissionQueue, TaskTokens, Workflow } from '../adapters/messaging';
+import { DynamoReviewStore } from '../adapters/dynamodb/review-store';
 import { JobFiles } from '../adapters/s3/job-files';
 import { sandboxPayments, sandboxPayouts } from '../adapters/sandbox-providers';
 import { config } from '../config';
@@ -47,6 +48,13 @@ export interface Deps {
   apiKeys: DynamoApiKeyStore;
   submissions: () => SubmissionQueue;
   reviewWorkflow: () => Workflow;
+  /** Review tasks, revision rounds and client acceptance windows (the review's human stages). */
+  reviews: DynamoReviewStore;
+  /** Resumes a review waiting on a human stage. */
+  taskTokens: () => TaskTokens;
+  /** The automatic checks' rules over each assignment's stored risk. */
+  /** Uniform [0,1): the review's sampling and spot-check draws. */
+  random: () => number;
   payoutWorkflow: () => Workflow;
   closureWorkflow: () => Workflow;
   payments: PaymentProvider;
@@ -66,6 +74,7 @@ export function getDeps(): Deps {
   const ledger = new DynamoLedger(clients.dynamo(), table);
   let queue: SubmissionQueue | undefined;
   let review: Workflow | undefined;
+  let tokens: TaskTokens | undefined;
   let payout: Workflow | undefined;
   let closure: Workflow | undefined;
   let sealer: EnvelopeEncryption | undefined;
@@ -93,6 +102,9 @@ export function getDeps(): Deps {
     apiKeys: new DynamoApiKeyStore(clients.dynamo(), table),
     submissions: () => (queue ??= new SubmissionQueue(clients.sqs(), config.submissionQueueUrl())),
     reviewWorkflow: () => (review ??= new Workflow(clients.sfn(), config.reviewStateMachineArn())),
+    reviews: new DynamoReviewStore(clients.dynamo(), table),
+    taskTokens: () => (tokens ??= new TaskTokens(clients.sfn())),
+    random: Math.random,
     payoutWorkflow: () => (payout ??= new Workflow(clients.sfn(), config.payoutStateMachineArn())),
     closureWorkflow: () => (closure ??= new Workflow(clients.sfn(), config.closureStateMachineArn())),
     payments: sandboxPayments,

@@ -12,12 +12,14 @@ import type { Deps } from './deps';
 import { assertUsableTypes } from './qualifications';
 import { requiredTypeIds } from '../domain/workers/requirements';
 import { afterSlotsReleased } from './review';
+import { changeReviewPolicy, reviewPolicyOf, type ReviewPolicyInput } from '../domain/quality/review-policy';
 
 export function projectView(p: Project) {
   const { orgId: _org, budgetLeftMinor: _left, ...rest } = p as Project & { budgetLeftMinor?: number };
   const committedMinor = p.committedMinor ?? 0;
   return {
     ...rest,
+    reviewPolicy: reviewPolicyOf(p),
     committedMinor,
     // What one answer slot reserves: the best tier's reward, every automatic bonus, and their fees.
     cost: { ...costPerAssignment(p), currency: p.currency },
@@ -183,8 +185,14 @@ export async function getMicrotaskResultUseCase(deps: Deps, orgId: string, proje
 
 /** A microtask's result view with what it needs read: its answered assignments and its gold answer. */
 export async function loadMicrotaskResult(deps: Deps, m: Microtask) {
-  const [assignments, gold] = await Promise.all([deps.marketplace.listAssignmentsOfMicrotask(m.microtaskId), deps.marketplace.getGold(m.microtaskId)]);
-  return microtaskResultView(m, assignments, gold);
+  // Only a microtask still in review can be waiting for its client: the window is read then, by key.
+  const [assignments, gold, window] = await Promise.all([
+    deps.marketplace.listAssignmentsOfMicrotask(m.microtaskId),
+    deps.marketplace.getGold(m.microtaskId),
+    m.status === 'reviewing' ? deps.reviews.getAcceptance(m.microtaskId) : undefined,
+  ]);
+  const view = microtaskResultView(m, assignments, gold);
+  return window?.status === 'open' ? { ...view, acceptance: { status: 'awaiting_client' as const, windowEndsAt: window.windowEndsAt, assignmentIds: window.assignmentIds } } : view;
 }
 
 /** A microtask's result as its client sees it (the results route and the export file alike). */
@@ -223,14 +231,15 @@ export async function cancelProjectUseCase(deps: Deps, orgId: string, projectId:
 
 /**
  * Changes what may change after creation. Text fields and the budget cap may change until the project
- * closes; a deadline may only move later (leases were already given up to the old one). Reward,
- * redundancy, the answer spec and bonus rules never change: escrow was reserved on them.
+ * closes; a deadline may only move later (leases were already given up to the old one); the review
+ * policy in a draft or while paused, as its next version. Reward, redundancy, the answer spec and
+ * bonus rules never change: escrow was reserved on them.
  */
 export async function updateProjectUseCase(
   deps: Deps,
   orgId: string,
   projectId: string,
-  changes: { title?: string; description?: string; instructions?: string; budgetCapMinor?: number | null; deadline?: string },
+  changes: { title?: string; description?: string; instructions?: string; budgetCapMinor?: number | null; deadline?: string; reviewPolicy?: ReviewPolicyInput },
 ) {
   const project = await ownedProject(deps, orgId, projectId, true);
   if (project.status === 'completed' || project.status === 'cancelled' || project.status === 'expired') {
@@ -245,7 +254,10 @@ export async function updateProjectUseCase(
     assertDeadline(changes.deadline, now);
     if (project.deadline && changes.deadline < project.deadline) throw conflict('deadline_earlier', 'A deadline can only move later', { deadline: project.deadline });
   }
-  await deps.marketplace.updateProject(project, changes, now);
+  const { reviewPolicy: policyChange, ...rest } = changes;
+  // A changed policy is its next version; one equal to the current version changes nothing.
+  const reviewPolicy = policyChange ? changeReviewPolicy(project, policyChange) : null;
+  await deps.marketplace.updateProject(project, { ...rest, ...(reviewPolicy ? { reviewPolicy } : {}) }, now);
   return projectView((await deps.marketplace.getProject(projectId, true))!);
 }
 

@@ -1,3 +1,4 @@
+import { derivedId } from '../adapters/ids';
 import { notFound } from '../domain/errors';
 import { Entries } from '../domain/ledger/ledger';
 import type { Answer, AnswerSpec } from '../domain/marketplace/answer-spec';
@@ -8,10 +9,12 @@ import { costPerAssignment } from '../domain/marketplace/project';
 import { holdReleaseAt } from '../domain/payouts/payouts';
 import { reviewByConsensus, type ConsensusOutcome, type SubmittedAnswer } from '../domain/quality/consensus-review';
 import { GOLD_MATCHED, isGoldRule, reviewByGold } from '../domain/quality/gold-review';
-import { autoCheckDecision, type AutoCheckOutcome } from '../domain/quality/auto-checks';
-import { autoChecksPolicy, type SubmissionRisk } from '../domain/quality/risk';
+import { autoCheckRejections, type AutoCheckStageOutcome } from '../domain/quality/auto-checks';
+import type { SubmissionRisk } from '../domain/quality/risk';
+import { applyClientAcceptance, applyHumanReview, type ClientAcceptance, type HumanReviewResult, type PendingDecision, type ReviewKind } from '../domain/quality/human-review';
+import { reviewPolicyOf, routeStages, type ReviewPolicy, type StageRoute } from '../domain/quality/review-policy';
 import type { Deps } from './deps';
-import { applyAutoChecks, riskForReview, type AutoCheckResult } from './risk';
+import { riskForReview } from './risk';
 import { enforceGoldPolicyUseCase } from './gold-policy';
 import { GOLD_POLICY_PREFIX } from '../domain/quality/gold-policy';
 import { reputationFor } from './workers';
@@ -29,11 +32,33 @@ export interface ReviewState {
    * instead of by the crowd); dropped after it. The state is the platform's, never a worker's.
    */
   gold?: { answer: Answer };
-  /** Each answer's automatic-checks verdict (AutoChecks, after LoadSubmissions): a rejected answer does not vote. */
-  autoChecks?: AutoCheckResult[];
   consensus?: ConsensusOutcome;
   decisions?: { assignmentId: string; decision: Omit<ReviewDecision, 'decidedAt'> }[];
   applied?: { approved: number; rejected: number };
+  /** The project's review policy when this review started: the Choice states read it, the result records its version. */
+  policy?: ReviewPolicy;
+  /** 0, then one more for each revision round a reviewer opened. */
+  revisionRound?: number;
+  /** What the AutoChecks stage found: rejected answers do not vote; flagged ones go to a reviewer where the project has them. */
+  autoChecks?: AutoCheckStageOutcome;
+  /** The human stages this microtask goes through (set by Consensus). */
+  route?: StageRoute;
+  /** What a human stage's task token brought back; folded into the decisions by ApplyReview. */
+  humanReview?: HumanReviewResult;
+  /** Set by ApplyReview: whether the reviewer sent answers back for revision. */
+  revision?: { requested: boolean; assignmentIds: string[] };
+  /** The human stages so far, for the result. */
+  stages?: { kind: ReviewKind; outcome: string; reviewTaskId?: string; round: number }[];
+  /** The client's word (or the window's end) from the ClientAcceptance stage. */
+  acceptance?: ClientAcceptance;
+}
+
+/** What a task-token state hands its function: the token to store and the whole state. */
+export interface TaskTokenInput {
+  taskToken: string;
+  state: ReviewState;
+  kind?: ReviewKind;
+  attempt?: number;
 }
 
 /** Consumer side of the submission queue: once every slot of a microtask is answered, start its review (once). */
@@ -62,12 +87,18 @@ export async function afterSlotsReleased(deps: Deps, m: Microtask) {
   else await startReviewWhenComplete(deps, m);
 }
 
+/**
+ * Reads the microtask, its answers and its gold answer, and the project's review policy. After a
+ * revision round it runs again: any answer whose worker did not revise in time returns to
+ * `submitted` with its first answer, and the policy, round and stages so far are carried over.
+ */
 export async function loadSubmissionsUseCase(deps: Deps, state: ReviewState): Promise<ReviewState> {
   const m = await deps.marketplace.getMicrotask(state.microtaskId, true);
   if (!m) throw notFound('microtask', state.microtaskId);
   const project = await deps.marketplace.getProject(m.projectId);
   if (!project) throw notFound('project', m.projectId);
   const [assignments, gold] = await Promise.all([deps.marketplace.listAssignmentsOfMicrotask(m.microtaskId), deps.marketplace.getGold(m.microtaskId, true)]);
+  for (const a of assignments.filter((x) => x.status === 'revision_requested')) await deps.reviews.closeRevision(a.assignmentId);
   const answers = assignments
     // An answer a gold policy rejected before review (its worker failed the project's gold) does not count.
     .filter((a) => a.answer && a.status !== 'claimed' && !a.decision?.rule.startsWith(GOLD_POLICY_PREFIX))
@@ -81,45 +112,172 @@ export async function loadSubmissionsUseCase(deps: Deps, state: ReviewState): Pr
       ...(a.submittedAt ? { submittedAt: a.submittedAt } : {}),
       ...(a.risk ? { risk: riskForReview(a.risk) } : {}),
     }));
-  const loaded = { microtaskId: m.microtaskId, projectId: m.projectId, answerSpec: project.answerSpec, answers, ...(gold ? { gold: { answer: gold.answer } } : {}) };
-  // The automatic checks run here until the review workflow has a stage of its own for them.
-  return applyAutoChecks(autoChecksPolicy(project.autoChecks), loaded);
+  return {
+    microtaskId: m.microtaskId,
+    projectId: m.projectId,
+    answerSpec: project.answerSpec,
+    answers,
+    ...(gold ? { gold: { answer: gold.answer } } : {}),
+    policy: state.policy ?? reviewPolicyOf(project),
+    revisionRound: state.revisionRound ?? 0,
+    stages: state.stages ?? [],
+  };
+}
+
+/**
+ * Decides by gold or by consensus at the policy's agreement threshold, leaving out answers the
+ * automatic checks rejected, then chooses the human stages that follow (`draw` for the policy's
+ * samples). Pure: everything it needs is in the state.
+ */
+export function consensusUseCase(state: ReviewState, draw: () => number = Math.random): ReviewState {
+  if (!state.answerSpec) throw new Error('the review state has no answerSpec: LoadSubmissions did not run');
+  const policy = state.policy ?? reviewPolicyOf({});
+  const autoRejected = autoCheckRejections(state.autoChecks);
+  const excluded = new Set(autoRejected.map((r) => r.assignmentId));
+  const answers = (state.answers ?? []).map((a) => {
+    if (a.answer === undefined) throw new Error(`assignment ${a.assignmentId} reached Consensus without its answer`);
+    return { ...a, answer: a.answer };
+  });
+  const judged = answers.filter((a) => !excluded.has(a.assignmentId));
+  // A gold microtask is decided by the client's expected answer; any other by the crowd.
+  const review = !judged.length
+    ? { outcome: NO_ANSWERS_LEFT, decisions: [] }
+    : state.gold
+      ? reviewByGold(state.answerSpec, state.gold.answer, judged)
+      : reviewByConsensus(state.answerSpec, judged, { agreementThreshold: policy.consensus.agreementThreshold });
+  const flags = new Map((state.autoChecks?.flagged ?? []).map((f) => [f.assignmentId, f]));
+  // With every answer rejected by the checks there is nothing left for a human to judge.
+  const route = judged.length
+    ? routeStages(policy, review.outcome, { gold: !!state.gold, revisionRound: state.revisionRound ?? 0, flagged: (state.autoChecks?.flagged.length ?? 0) > 0, draw })
+    : { reviewer: false, spotCheck: false, reasons: [] };
+  // Finalize needs who answered and for how long, not the answers again (state payloads are capped).
+  // The risks too: with the AutoChecks stage off they are still in the state, and nothing after reads them.
+  const slimAnswers = answers.map(({ answer: _answer, risk: _risk, ...rest }) => rest);
+  const { answerSpec: _spec, gold: _gold, ...rest } = state;
+  // A flagged answer is still decided by the crowd (or a reviewer); its decision says which check flagged it.
+  const decisions = review.decisions.map((d) => {
+    const f = flags.get(d.assignmentId);
+    return f ? { ...d, decision: { ...d.decision, evidence: { ...d.decision.evidence, autoCheck: { verdict: 'flag', rule: f.rule, score: f.score, signals: f.signals } } } } : d;
+  });
+  return { ...rest, answers: slimAnswers, consensus: review.outcome, decisions: [...decisions, ...autoRejected], route, revision: { requested: false, assignmentIds: [] } };
 }
 
 /** Nothing left to aggregate: every answer was rejected by an automatic check. */
 const NO_ANSWERS_LEFT: ConsensusOutcome = { answer: null, confidence: 0, method: 'none', decided: false, details: { reason: 'every answer was rejected by an automatic check' } };
 
-export function consensusUseCase(state: ReviewState): ReviewState {
-  if (!state.answerSpec) throw new Error('the review state has no answerSpec: LoadSubmissions did not run');
-  const answers = (state.answers ?? []).map((a) => {
-    if (a.answer === undefined) throw new Error(`assignment ${a.assignmentId} reached Consensus without its answer`);
-    return { ...a, answer: a.answer };
+/** The review task of a stage, named by what it is: a retried open writes the same task. */
+export const reviewTaskIdOf = (microtaskId: string, kind: ReviewKind, round: number, attempt: number) => derivedId('rvt', microtaskId, kind, String(round), String(attempt));
+
+/**
+ * ReviewerStage, ReofferReview and SpotCheck (task-token states): offers the microtask's answers
+ * to the reviewer pool and stores the token the reviewer's decision resumes the workflow with.
+ * Offering again withdraws the first offer. Answers the automatic checks rejected are not offered.
+ */
+export async function openReviewTaskUseCase(deps: Deps, input: TaskTokenInput): Promise<{ reviewTaskId: string }> {
+  const { state, taskToken } = input;
+  const kind = input.kind ?? 'reviewer';
+  const attempt = input.attempt ?? 0;
+  const round = state.revisionRound ?? 0;
+  const policy = state.policy ?? reviewPolicyOf({});
+  if (attempt > 0) await deps.reviews.expireReviewTask(reviewTaskIdOf(state.microtaskId, kind, round, attempt - 1));
+  const autoRejected = new Set((state.autoChecks?.rejected ?? []).map((r) => r.assignmentId));
+  const answers = (state.answers ?? []).filter((a) => !autoRejected.has(a.assignmentId));
+  const now = deps.now();
+  const reviewTaskId = reviewTaskIdOf(state.microtaskId, kind, round, attempt);
+  await deps.reviews.openReviewTask({
+    reviewTaskId,
+    projectId: state.projectId!,
+    microtaskId: state.microtaskId,
+    kind,
+    round,
+    attempt,
+    status: 'open',
+    assignmentIds: answers.map((a) => a.assignmentId),
+    // Every worker of the microtask, offered answers or not: nobody reviews the microtask they answered.
+    excludedReviewers: [...new Set((state.answers ?? []).map((a) => a.workerId))],
+    policyVersion: policy.version,
+    maxRevisions: policy.maxRevisions,
+    taskToken,
+    createdAt: now,
+    expiresAt: new Date(Date.parse(now) + policy.reviewer.timeoutSeconds * 1000).toISOString(),
   });
-  const checks = new Map((state.autoChecks ?? []).map((c) => [c.assignmentId, c.outcome]));
-  // An answer the automatic checks rejected does not vote; it is decided by the rule that fired.
-  const rejected = answers.flatMap((a) => {
-    const o = checks.get(a.assignmentId);
-    return o?.verdict === 'reject' ? [{ assignmentId: a.assignmentId, decision: autoCheckDecision(o) }] : [];
-  });
-  const voting = answers.filter((a) => checks.get(a.assignmentId)?.verdict !== 'reject');
-  // A gold microtask is decided by the client's expected answer; any other by the crowd.
-  const review = !voting.length
-    ? { outcome: NO_ANSWERS_LEFT, decisions: [] }
-    : state.gold
-      ? reviewByGold(state.answerSpec, state.gold.answer, voting)
-      : reviewByConsensus(state.answerSpec, voting);
-  const decisions = [...rejected, ...review.decisions.map((d) => withFlag(d, checks.get(d.assignmentId)))];
-  // Finalize needs who answered and for how long, not the answers again (state payloads are capped).
-  const slimAnswers = answers.map(({ answer: _answer, ...rest }) => rest);
-  const { answerSpec: _spec, gold: _gold, ...rest } = state;
-  return { ...rest, answers: slimAnswers, consensus: review.outcome, decisions };
+  return { reviewTaskId };
 }
 
-/** A flagged answer is still decided by the crowd; its decision says which check flagged it, for a person to look at. */
-function withFlag(d: NonNullable<ReviewState['decisions']>[number], check: AutoCheckOutcome | undefined) {
-  if (check?.verdict !== 'flag') return d;
-  const autoCheck = { verdict: 'flag', rule: check.rule, score: check.evidence.score, signals: check.evidence.signals.map((s) => s.code) };
-  return { ...d, decision: { ...d.decision, evidence: { ...d.decision.evidence, autoCheck } } };
+/**
+ * ApplyReview and ApplySpotCheck: folds what the human stage brought back into the decisions and
+ * says whether a revision round opens. A stage that timed out withdraws its task and leaves
+ * consensus's decisions standing.
+ */
+export async function applyReviewUseCase(deps: Deps, state: ReviewState): Promise<ReviewState> {
+  const review = state.humanReview;
+  if (!review) throw new Error('ApplyReview ran without a human review in the state');
+  const round = state.revisionRound ?? 0;
+  if (review.outcome === 'timed_out') {
+    for (const attempt of [0, 1]) await deps.reviews.expireReviewTask(reviewTaskIdOf(state.microtaskId, review.kind, round, attempt));
+  }
+  const applied = applyHumanReview((state.decisions ?? []) as PendingDecision[], review, state.policy?.version ?? 1);
+  const { humanReview: _done, ...rest } = state;
+  const stages = [...(state.stages ?? []), { kind: review.kind, outcome: applied.revise.length ? 'revision_requested' : review.outcome, ...(review.reviewTaskId ? { reviewTaskId: review.reviewTaskId } : {}), round }];
+  return {
+    ...rest,
+    decisions: applied.decisions,
+    stages,
+    revision: { requested: applied.revise.length > 0, assignmentIds: applied.revise },
+    // A revision opens the next round: its review task and revision record are named by it.
+    revisionRound: applied.revise.length ? round + 1 : round,
+    // The verdicts travel to RequestRevision, which hands each worker their reviewer's words.
+    ...(applied.revise.length ? { humanReview: review } : {}),
+  };
+}
+
+/**
+ * RequestRevision (task-token state): sends each named answer back to its worker with the
+ * reviewer's tags and comment and a deadline, and stores the token that the last revision (or the
+ * deadline) resumes the workflow with. The next round starts from LoadSubmissions.
+ */
+export async function requestRevisionUseCase(deps: Deps, input: TaskTokenInput): Promise<{ round: number }> {
+  const { state, taskToken } = input;
+  const policy = state.policy ?? reviewPolicyOf({});
+  // ApplyReview already counted the round this revision opens.
+  const round = state.revisionRound ?? 1;
+  const ids = state.revision?.assignmentIds ?? [];
+  const now = deps.now();
+  const deadline = new Date(Date.parse(now) + policy.reviewer.revisionSeconds * 1000).toISOString();
+  const verdicts = new Map((state.humanReview?.verdicts ?? []).map((v) => [v.assignmentId, v]));
+  await deps.reviews.openRevision(
+    { microtaskId: state.microtaskId, reviewTaskId: state.humanReview?.reviewTaskId ?? '', round, taskToken, pending: ids, deadline },
+    ids.map((assignmentId) => {
+      const v = verdicts.get(assignmentId);
+      return { assignmentId, revision: { round, requestedAt: now, deadline, tags: v?.tags ?? [], ...(v?.comment ? { comment: v.comment } : {}) } };
+    }),
+  );
+  return { round };
+}
+
+/**
+ * ClientAcceptance (task-token state): opens the client's window on the decided answers, with the
+ * token that the client's decision resumes the workflow with; at the window's end it accepts.
+ */
+export async function openAcceptanceUseCase(deps: Deps, input: TaskTokenInput): Promise<{ windowEndsAt: string }> {
+  const { state, taskToken } = input;
+  const policy = state.policy ?? reviewPolicyOf({});
+  const project = await deps.marketplace.getProject(state.projectId!);
+  if (!project) throw notFound('project', state.projectId!);
+  const now = deps.now();
+  const windowEndsAt = new Date(Date.parse(now) + policy.clientAcceptance.windowSeconds * 1000).toISOString();
+  await deps.reviews.openAcceptance({
+    microtaskId: state.microtaskId,
+    projectId: project.projectId,
+    orgId: project.orgId,
+    taskToken,
+    status: 'open',
+    openedAt: now,
+    windowEndsAt,
+    policyVersion: policy.version,
+    assignmentIds: (state.decisions ?? []).filter((d) => d.decision.outcome === 'approved').map((d) => d.assignmentId),
+  });
+  return { windowEndsAt };
 }
 
 /**
@@ -137,7 +295,9 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
   const answerOf = new Map((state.answers ?? []).map((a) => [a.assignmentId, a]));
   let approved = 0;
   let rejected = 0;
-  for (const { assignmentId, decision } of state.decisions ?? []) {
+  if (state.acceptance?.decision === 'auto_accepted') await deps.reviews.autoAccept(state.microtaskId, now);
+  const decisions = applyClientAcceptance((state.decisions ?? []) as PendingDecision[], state.acceptance);
+  for (const { assignmentId, decision } of decisions) {
     const answer = answerOf.get(assignmentId);
     if (!answer) continue;
     const { workerId } = answer;
@@ -179,10 +339,16 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
     else rejected++;
   }
   const c = state.consensus;
+  const a = state.acceptance;
+  const review = {
+    policyVersion: state.policy?.version ?? 1,
+    stages: state.stages ?? [],
+    ...(a ? { acceptance: { decision: a.decision, ...(a.reason ? { reason: a.reason } : {}), decidedAt: a.decidedAt ?? now } } : {}),
+  };
   await deps.marketplace.setMicrotaskStatus(state.microtaskId, ['reviewing', 'open', 'review_failed'], 'completed', {
-    result: c ? { ...c, decidedAt: now } : { answer: null, confidence: 0, method: 'none', decided: false, details: {}, decidedAt: now },
+    result: { ...(c ?? { answer: null, confidence: 0, method: 'none', decided: false, details: {} }), decidedAt: now, review },
   });
-  return { ...state, applied: { approved, rejected } };
+  return { ...state, decisions, applied: { approved, rejected } };
 }
 
 export async function markReviewFailedUseCase(deps: Deps, state: ReviewState & { error?: unknown }) {

@@ -1,13 +1,12 @@
-import { notFound } from '../domain/errors';
 import type { Assignment } from '../domain/marketplace/assignment';
 import type { MediaCollectionAnswer, MediaFacts, MediaRecord } from '../domain/marketplace/task-types/media-collection';
 import type { Project } from '../domain/marketplace/project';
-import { evaluateAutoChecks, type AutoCheckOutcome } from '../domain/quality/auto-checks';
+import { autoCheckStageOutcome, evaluateAutoChecks } from '../domain/quality/auto-checks';
+import { autoChecksOf, reviewPolicyOf } from '../domain/quality/review-policy';
 import {
   answerDuplicateSignal,
   answerFingerprint,
   answerSpecSignal,
-  autoChecksPolicy,
   DEFAULT_WEIGHTS,
   fastVsMedianSignals,
   ipCountrySignal,
@@ -41,7 +40,7 @@ async function claimFingerprint(deps: Deps, projectId: string, kind: Fingerprint
  * confirm, and one fingerprint claim per free-form answer and per file.
  */
 export async function measureSubmissionRisk(deps: Deps, project: Project, submitted: Assignment, media: readonly MediaRecord[] = []): Promise<SubmissionRisk> {
-  const policy = autoChecksPolicy(project.autoChecks);
+  const policy = autoChecksOf(reviewPolicyOf(project));
   const spec = project.answerSpec;
   const now = submitted.submittedAt!;
   const mine = { assignmentId: submitted.assignmentId, microtaskId: submitted.microtaskId };
@@ -91,27 +90,22 @@ export function riskForReview(risk: SubmissionRisk | undefined): SubmissionRisk 
 /** Weights as the project sets them now: a policy changed after submit applies at review. */
 const reweighed = (policy: AutoChecksPolicy, signals: readonly RiskSignal[]) => signals.map((s) => ({ ...s, weight: policy.weights[s.code] ?? DEFAULT_WEIGHTS[s.code] }));
 
-export type AutoCheckResult = { assignmentId: string; outcome: AutoCheckOutcome };
-
 /**
- * Applies the project's rules to each answer of a microtask: adds the signals only the answers
+ * Applies the policy's rules to each answer of a microtask: adds the signals only the answers
  * together reveal (far faster than the others), then evaluates each answer's risk. Returns the
- * state with one outcome per answer and without the risks it has used.
+ * state with the stage's outcome and without the risks it has used.
  */
 export function applyAutoChecks(policy: AutoChecksPolicy, state: ReviewState): ReviewState {
   const answers = state.answers ?? [];
   const relative = fastVsMedianSignals(policy, answers);
-  const autoChecks: AutoCheckResult[] = answers.map((a) => {
+  const results = answers.map((a) => {
     const extra = relative.get(a.assignmentId);
     return { assignmentId: a.assignmentId, outcome: evaluateAutoChecks(policy, reweighed(policy, [...(a.risk?.signals ?? []), ...(extra ? [extra] : [])])) };
   });
-  return { ...state, answers: answers.map(({ risk: _risk, ...rest }) => rest), autoChecks };
+  return { ...state, answers: answers.map(({ risk: _risk, ...rest }) => rest), autoChecks: autoCheckStageOutcome(results) };
 }
 
-/** The automatic-checks stage of a microtask's review, on a state LoadSubmissions filled (answers with their risk). */
-export async function autoChecksUseCase(deps: Pick<Deps, 'marketplace'>, state: ReviewState): Promise<ReviewState> {
-  if (!state.projectId) throw new Error('the review state has no projectId: LoadSubmissions did not run');
-  const project = await deps.marketplace.getProject(state.projectId);
-  if (!project) throw notFound('project', state.projectId);
-  return applyAutoChecks(autoChecksPolicy(project.autoChecks), state);
+/** The AutoChecks stage of a microtask's review, on the state LoadSubmissions filled (answers with their risk), under the review's policy version. */
+export function autoChecksUseCase(state: ReviewState): ReviewState {
+  return applyAutoChecks(autoChecksOf(state.policy ?? reviewPolicyOf({})), state);
 }

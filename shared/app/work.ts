@@ -14,6 +14,7 @@ import { dependsOnInput, isInputDimension, segmentOf } from '../domain/workers/q
 import type { ClientReputation } from '../domain/workers/client-reputation';
 import type { ClaimLimits, Lease } from '../adapters/dynamodb/marketplace-store';
 import { clientReputationUseCase } from './client-reputation';
+import { reviewPolicyOf, reviewPolicySummary } from '../domain/quality/review-policy';
 import type { Deps } from './deps';
 import { submitWithRisk } from './risk';
 import type { Caller } from '../http/auth';
@@ -34,6 +35,8 @@ function taskView(project: Project, client?: ClientReputation) {
     // At claim, what the platform measured about the client (the feed shows the same before).
     ...(client ? { client } : {}),
     instructions: project.instructions,
+    // Every stage the answer may go through, before the worker accepts.
+    reviewPolicy: reviewPolicySummary(reviewPolicyOf(project)),
     answerSpec: spec,
     ...(spec.type === 'external' ? { external: { frameOrigin: frameOrigin(spec) } } : {}),
   };

@@ -8,6 +8,7 @@ import { standingFor } from '../domain/workers/standing';
 import { GOLD_POLICY_PREFIX, goldView, type GoldCounts } from '../domain/quality/gold-policy';
 import { isGoldRule } from '../domain/quality/gold-review';
 import { clientReputations } from './client-reputation';
+import { reviewPolicyOf, reviewPolicySummary } from '../domain/quality/review-policy';
 import type { Deps } from './deps';
 
 export function profileView(p: WorkerProfile) {
@@ -96,6 +97,7 @@ export async function taskFeedUseCase(deps: Deps, workerId: string, limit: numbe
       ...(p.maxAssignmentsPerWorker ? { maxAssignmentsPerWorker: p.maxAssignmentsPerWorker } : {}),
       ...(earlyAccessUntil(p) && earlyAccessUntil(p)! > now ? { earlyAccessUntil: earlyAccessUntil(p) } : {}),
       client: clients.get(p.orgId)!,
+      reviewPolicy: reviewPolicySummary(reviewPolicyOf(p)),
     })),
     reputation: { score: reputation.score, tier: reputation.tier },
     nextCursor: page.nextCursor ?? null,

@@ -34,6 +34,7 @@ const unknown: Record<string, string> = {
   qualificationTypeId: 'qt_0000000000zzzzzzzzzzzzzzzz',
   attemptId: 'att_0000000000zzzzzzzzzzzzzzzz',
   microtaskId: 'mt_0000000000zzzzzzzzzzzzzzzz',
+  reviewTaskId: 'rvt_0000000000zzzzzzzzzzzzzzzz',
   workerId: '00000000-0000-4000-8000-000000000000',
 };
 /**
@@ -243,8 +244,8 @@ describe('bad input on every route', () => {
         for (const [kind, ids] of [['unknown', unknown], ['foreign', foreignHere]] as const) {
           if (!ids[name]) continue;
           const r = await call(route.method, pathWith(route, { [name]: ids[name]! }), validBodyFor(route));
-          // Submitting another worker's assignment is a 403 `not_your_assignment` by contract (microtask-to-payout e2e).
-          const owned = kind === 'foreign' && route.path === '/assignments/{assignmentId}/submission' ? 403 : 404;
+          // Submitting (or revising) another worker's assignment is a 403 `not_your_assignment` by contract (microtask-to-payout e2e).
+          const owned = kind === 'foreign' && ['/assignments/{assignmentId}/submission', '/assignments/{assignmentId}/revision'].includes(route.path) ? 403 : 404;
           expectError(r, owned, label(`${kind} ${name}`));
           cover(route, 'id');
         }
@@ -296,6 +297,9 @@ function validBodyFor(route: RouteDef): unknown {
     '/projects/{projectId}/bonuses': { bonuses: [{ assignmentId: unknown.assignmentId, amountMinor: 10, reason: 'thanks' }] },
     '/assignments/{assignmentId}/bonuses': { amountMinor: 10, reason: 'thanks' },
     '/assignments/{assignmentId}/submission': { answer: { choice: 'a' } },
+    '/assignments/{assignmentId}/revision': { answer: { choice: 'a' } },
+    '/review-tasks/{reviewTaskId}/decision': { verdicts: [{ assignmentId: unknown.assignmentId, verdict: 'ok' }] },
+    '/projects/{projectId}/microtasks/{microtaskId}/acceptance': { decision: 'accept' },
     '/projects/{projectId}': { title: 'Renamed' },
     '/projects/{projectId}/imports': { format: 'csv' },
     '/projects/{projectId}/exports': { format: 'jsonl' },

@@ -49,7 +49,7 @@ function grantsOf(fnId: string): { actions: string[]; statements: { Action: stri
 }
 
 /** A DefinitionString with its tokens replaced by `ref:<logicalId>` placeholders, parsed. */
-function definitionOf(def: unknown): { StartAt: string; States: Record<string, State>; QueryLanguage?: string } {
+function definitionOf(def: unknown): { StartAt: string; States: Record<string, State>; QueryLanguage?: string; TimeoutSeconds?: number } {
   const placeholder = (part: unknown): string => {
     if (typeof part === 'string') return part;
     const p = part as { 'Fn::GetAtt'?: [string, string]; Ref?: string };
@@ -235,6 +235,9 @@ describe('least privilege', () => {
   expectedEnv['api/request-media-upload'] = [...writer, ENV.mediaBucket];
   expectedEnv['api/confirm-media'] = [...writer, ENV.mediaBucket];
   expectedEnv['api/get-media'] = [...table, ENV.mediaBucket];
+  // The review's human stages: a reviewer sees the answers' media; the decisions resume the review by task token (no ARN needed).
+  expectedEnv['api/claim-review-task'] = [...writer, ENV.mediaBucket];
+  for (const h of ['api/decide-review-task', 'api/revise-answer', 'api/decide-acceptance']) expectedEnv[h] = writer;
   // Public and not idempotent: the single-use completion token takes the idempotency key's place.
   expectedEnv['api/submit-external-answer'] = [...table, ENV.submissionQueueUrl];
   // API keys: creation is not replayed from the idempotency table, which would keep the key in clear.
@@ -305,6 +308,16 @@ describe('least privilege', () => {
     }
   });
 
+  it('lets only the review decision routes answer task tokens, and only of the review workflow', () => {
+    const answering = ['api/decide-review-task', 'api/revise-answer', 'api/decide-acceptance'];
+    const review = stateMachine('review').id;
+    for (const [handler, { id }] of functionsByHandler()) {
+      const statements = grantsOf(id).statements.filter((s) => [s.Action].flat().some((a) => String(a).startsWith('states:SendTask')));
+      expect(statements.flatMap((s) => [s.Action].flat()).sort(), handler).toEqual(answering.includes(handler) ? ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'] : []);
+      for (const s of statements) expect(JSON.stringify(s.Resource), handler).toContain(review);
+    }
+  });
+
   it('lets only api/set-payout-method seal and only payout/pay-shard open payout details, on the one key', () => {
     for (const [handler, { id }] of functionsByHandler()) {
       const kms = grantsOf(id).statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')));
@@ -319,6 +332,7 @@ describe('least privilege', () => {
       'api/request-media-upload': ['s3:PutObject'],
       'api/confirm-media': ['s3:DeleteObject', 's3:GetObject'],
       'api/get-media': ['s3:GetObject'],
+      'api/claim-review-task': ['s3:GetObject'],
     };
     for (const [handler, { id }] of functionsByHandler()) {
       // Bulk jobs have object actions of their own, under jobs/ (checked with the bulk job grants).
@@ -517,28 +531,86 @@ describe('workflows', () => {
       const tasks = states.filter(([, s]) => s.Type === 'Task');
       expect(tasks.length).toBeGreaterThan(0);
       for (const [, s] of states) expect(s.QueryLanguage ?? 'JSONPath').not.toBe('JSONata');
-      for (const [name, task] of tasks) {
+      const humanWaits = tasks.filter(([, s]) => String(s.Resource).endsWith('lambda:invoke.waitForTaskToken'));
+      for (const [name, task] of tasks.filter((t) => !humanWaits.includes(t))) {
         expect(task.TimeoutSeconds, name).toBe(30);
         expect(task.ResultPath ?? '$', name).toBe('$'); // the whole result becomes the next state ("$" is the default)
         expect(task.Resource, name).toMatch(/^ref:/); // payloadResponseOnly: the function ARN itself
         expect(task.Retry, name).toEqual([expect.objectContaining({ ErrorEquals: [...RETRYABLE_ERRORS], MaxAttempts: 3, BackoffRate: 2 })]);
         expect(task.Catch, name).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], ResultPath: '$.error' })]);
       }
+      // A human is waited for with a timeout from the policy, which leads somewhere defined; a timeout is never retried.
+      for (const [name, task] of humanWaits) {
+        expect(workflow, name).toBe('review');
+        expect(task.TimeoutSecondsPath, name).toMatch(/^\$\.policy\./);
+        expect(task.Parameters.Payload, name).toMatchObject({ 'taskToken.$': '$$.Task.Token', 'state.$': '$' });
+        expect(task.Retry, name).toEqual([expect.objectContaining({ ErrorEquals: RETRYABLE_ERRORS.filter((e) => e !== 'States.Timeout') })]);
+        expect(task.Catch, name).toEqual([
+          expect.objectContaining({ ErrorEquals: ['States.Timeout'], ResultPath: null }),
+          expect.objectContaining({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkReviewFailed' }),
+        ]);
+      }
     });
   }
 
-  it('review: LoadSubmissions → Consensus → Finalize → Succeed, failures through MarkReviewFailed to a Fail state', () => {
-    const { definition: d } = stateMachine('review');
-    const s = d.States;
+  it('review: the stages in order, each human stage behind a Choice on the policy carried in the state, failures through MarkReviewFailed', () => {
+    const { definition: d, sm } = stateMachine('review');
+    const s = d.States as Record<string, State>;
+    const choice = (name: string) => {
+      const c = s[name]!;
+      expect(c.Type, name).toBe('Choice');
+      expect(c.Choices, name).toHaveLength(1);
+      return { variable: c.Choices[0].Variable, when: c.Choices[0].Next, otherwise: c.Default };
+    };
     expect(d.StartAt).toBe('LoadSubmissions');
-    expect(s.LoadSubmissions!.Next).toBe('Consensus');
-    expect(s.Consensus!.Next).toBe('Finalize');
+    expect(s.LoadSubmissions!.Next).toBe('AutoChecksEnabled?');
+    expect(choice('AutoChecksEnabled?')).toEqual({ variable: '$.policy.autoChecks', when: 'AutoChecks', otherwise: 'Consensus' });
+    expect(s.AutoChecks!.Next).toBe('Consensus');
+    expect(s.Consensus!.Next).toBe('ReviewerNeeded?');
+    expect(choice('ReviewerNeeded?')).toEqual({ variable: '$.route.reviewer', when: 'ReviewerStage', otherwise: 'SpotCheckNeeded?' });
+    expect(s.ReviewerStage!.Next).toBe('ApplyReview');
+    expect(choice('RevisionRequested?')).toEqual({ variable: '$.revision.requested', when: 'RequestRevision', otherwise: 'SpotCheckNeeded?' });
+    expect(s.ApplyReview!.Next).toBe('RevisionRequested?');
+    expect(s.RequestRevision!.Next).toBe('LoadSubmissions');
+    expect(choice('SpotCheckNeeded?')).toEqual({ variable: '$.route.spotCheck', when: 'SpotCheck', otherwise: 'ClientAcceptanceEnabled?' });
+    expect(s.SpotCheck!.Next).toBe('ApplySpotCheck');
+    expect(s.ApplySpotCheck!.Next).toBe('ClientAcceptanceEnabled?');
+    expect(choice('ClientAcceptanceEnabled?')).toEqual({ variable: '$.policy.clientAcceptance.enabled', when: 'ClientAcceptance', otherwise: 'Finalize' });
+    expect(s.ClientAcceptance!.Next).toBe('Finalize');
     expect(s[s.Finalize!.Next]!.Type).toBe('Succeed');
-    for (const name of ['LoadSubmissions', 'Consensus', 'Finalize']) expect(s[name]!.Catch![0].Next, name).toBe('MarkReviewFailed');
+
+    // Where each timeout leads: the reviewer is offered again once, then consensus stands; a revision deadline resumes review; the window accepts.
+    const onTimeout = (name: string) => s[name]!.Catch![0].Next;
+    expect(onTimeout('ReviewerStage')).toBe('ReofferReview');
+    expect(onTimeout('ReofferReview')).toBe('ReviewerTimedOut');
+    expect(s.ReviewerTimedOut).toMatchObject({ Type: 'Pass', Result: { kind: 'reviewer', outcome: 'timed_out' }, ResultPath: '$.humanReview', Next: 'ApplyReview' });
+    expect(onTimeout('SpotCheck')).toBe('SpotCheckTimedOut');
+    expect(s.SpotCheckTimedOut).toMatchObject({ Type: 'Pass', Result: { kind: 'spot_check', outcome: 'timed_out' }, Next: 'ApplySpotCheck' });
+    expect(onTimeout('RequestRevision')).toBe('LoadSubmissions');
+    expect(onTimeout('ClientAcceptance')).toBe('AutoAccept');
+    expect(s.AutoAccept).toMatchObject({ Type: 'Pass', Result: { decision: 'auto_accepted' }, ResultPath: '$.acceptance', Next: 'Finalize' });
+    expect(s.ReviewerStage!.TimeoutSecondsPath).toBe('$.policy.reviewer.timeoutSeconds');
+    expect(s.RequestRevision!.TimeoutSecondsPath).toBe('$.policy.reviewer.revisionSeconds');
+    expect(s.ClientAcceptance!.TimeoutSecondsPath).toBe('$.policy.clientAcceptance.windowSeconds');
+    expect(s.ReviewerStage!.Parameters.Payload).toMatchObject({ kind: 'reviewer', attempt: 0 });
+    expect(s.ReofferReview!.Parameters.Payload).toMatchObject({ kind: 'reviewer', attempt: 1 });
+    expect(s.SpotCheck!.Parameters.Payload).toMatchObject({ kind: 'spot_check', attempt: 0 });
+    // Long enough for the policy schema's longest path (every revision round, a spot check, the client's window).
+    expect(d.TimeoutSeconds).toBe(180 * 86400);
+    expect(sm.Properties.StateMachineType).toBe('STANDARD');
+
+    for (const name of ['LoadSubmissions', 'AutoChecks', 'Consensus', 'ApplyReview', 'ApplySpotCheck', 'Finalize']) expect(s[name]!.Catch!.at(-1).Next, name).toBe('MarkReviewFailed');
     expect(s[s.MarkReviewFailed!.Next]!.Type).toBe('Fail');
     expect(s[s.MarkReviewFailed!.Catch![0].Next]!.Type).toBe('Fail');
+    const handlerOfWait = (name: string) => handlerOfRef(s[name]!.Parameters.FunctionName);
     expect(handlerOfRef(s.LoadSubmissions!.Resource)).toBe(WORKER_FUNCTIONS.reviewLoad);
+    expect(handlerOfRef(s.AutoChecks!.Resource)).toBe(WORKER_FUNCTIONS.reviewAutoChecks);
     expect(handlerOfRef(s.Consensus!.Resource)).toBe(WORKER_FUNCTIONS.reviewConsensus);
+    expect(handlerOfRef(s.ApplyReview!.Resource)).toBe(WORKER_FUNCTIONS.reviewApply);
+    expect(handlerOfRef(s.ApplySpotCheck!.Resource)).toBe(WORKER_FUNCTIONS.reviewApply);
+    for (const name of ['ReviewerStage', 'ReofferReview', 'SpotCheck']) expect(handlerOfWait(name), name).toBe(WORKER_FUNCTIONS.reviewOpenTask);
+    expect(handlerOfWait('RequestRevision')).toBe(WORKER_FUNCTIONS.reviewRequestRevision);
+    expect(handlerOfWait('ClientAcceptance')).toBe(WORKER_FUNCTIONS.reviewOpenAcceptance);
     expect(handlerOfRef(s.Finalize!.Resource)).toBe(WORKER_FUNCTIONS.reviewFinalize);
     expect(handlerOfRef(s.MarkReviewFailed!.Resource)).toBe(WORKER_FUNCTIONS.reviewFailed);
   });
@@ -573,7 +645,7 @@ describe('workflows', () => {
 
   it('lets the state machines invoke only their own functions', () => {
     for (const [workflow, handlers] of [
-      ['review', ['review/load-submissions', 'review/consensus', 'review/finalize', 'review/mark-failed']],
+      ['review', Object.values(WORKER_FUNCTIONS).filter((h) => h.startsWith('review/'))],
       ['payout', ['payout/prepare-run', 'payout/pay-shard', 'payout/complete-run']],
       ['closure', ['project/release-open-slots']],
     ] as const) {

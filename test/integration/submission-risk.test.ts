@@ -122,12 +122,15 @@ describe('risk at submit and the automatic checks in review', () => {
     expect(JSON.stringify(a!.risk)).not.toContain('198.51.100.7');
 
     const loaded = await loadSubmissionsUseCase(deps, { microtaskId: claim.microtask.microtaskId });
-    expect(loaded.autoChecks).toEqual([{ assignmentId: a!.assignmentId, outcome: expect.objectContaining({ verdict: 'flag', rule: 'autocheck.score_at_flag_threshold' }) }]);
-    expect(loaded.answers![0]).not.toHaveProperty('risk');
-    // The stage alone, as a workflow of separate stages calls it, decides the same on a state that still carries the risk.
-    const again = await autoChecksUseCase(deps, { ...loaded, autoChecks: undefined, answers: [{ ...loaded.answers![0]!, risk: a!.risk }] });
-    expect(again.autoChecks).toEqual(loaded.autoChecks);
-    const decided = consensusUseCase(loaded);
+    // LoadSubmissions carries the risk to the AutoChecks stage, which uses it up.
+    expect(loaded.answers![0]!.risk).toMatchObject({ score: 60 });
+    const checked = autoChecksUseCase(loaded);
+    expect(checked.autoChecks).toEqual({
+      rejected: [],
+      flagged: [{ assignmentId: a!.assignmentId, rule: 'autocheck.score_at_flag_threshold', score: 60, signals: ['time.too_fast', 'network.ip_country_mismatch'] }],
+    });
+    expect(checked.answers![0]).not.toHaveProperty('risk');
+    const decided = consensusUseCase(checked);
     expect(decided.decisions![0]!.decision).toMatchObject({ outcome: 'approved', evidence: { autoCheck: { verdict: 'flag', score: 60, signals: ['time.too_fast', 'network.ip_country_mismatch'] } } });
   });
 
@@ -152,7 +155,7 @@ describe('risk at submit and the automatic checks in review', () => {
     clock += 60_000;
     await submitAnswerUseCase(deps, ben, claims[1]!.assignment.assignmentId, { answer: { media: [media[1]!] } }, {});
 
-    const review = await finalizeUseCase(deps, consensusUseCase(await loadSubmissionsUseCase(deps, { microtaskId: claims[0]!.microtask.microtaskId })));
+    const review = await finalizeUseCase(deps, consensusUseCase(autoChecksUseCase(await loadSubmissionsUseCase(deps, { microtaskId: claims[0]!.microtask.microtaskId }))));
     expect(review.applied).toEqual({ approved: 1, rejected: 1 });
     const [first, second] = await Promise.all(claims.map((c) => deps.marketplace.getAssignment(c.assignment.assignmentId, true)));
     expect(first!.status).toBe('approved');

@@ -12,7 +12,8 @@ import { DynamoPayoutStore } from '../../shared/adapters/dynamodb/payout-store';
 import type { MediaStorage } from '../../shared/adapters/s3/media-storage';
 import { DynamoWorkerStore } from '../../shared/adapters/dynamodb/worker-store';
 import { newId } from '../../shared/adapters/ids';
-import type { JobQueue, SubmissionQueue, Workflow } from '../../shared/adapters/messaging';
+import type { JobQueue, SubmissionQueue, TaskTokens, Workflow } from '../../shared/adapters/messaging';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store';
 import type { JobFiles } from '../../shared/adapters/s3/job-files';
 import type { Deps } from '../../shared/app/deps';
 import { randomBytes } from 'node:crypto';
@@ -45,6 +46,9 @@ export function makeDeps(client: DynamoDBDocumentClient, tableName: string, over
     apiKeys: new DynamoApiKeyStore(client, tableName),
     submissions: () => ({ announce: async () => undefined }) as unknown as SubmissionQueue,
     reviewWorkflow: unused as () => Workflow,
+    reviews: new DynamoReviewStore(client, tableName),
+    taskTokens: unused as () => TaskTokens,
+    random: Math.random,
     payoutWorkflow: unused as () => Workflow,
     closureWorkflow: unused as () => Workflow,
     payments: { charge: unused },

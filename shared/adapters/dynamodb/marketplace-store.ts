@@ -111,11 +111,11 @@ export class DynamoMarketplaceStore {
    * Changes a project's editable fields, conditional on what the caller read: its status, its
    * deadline and what it had committed (the budget left is derived from the cap and that).
    */
-  async updateProject(seen: Project, changes: Partial<Pick<Project, 'title' | 'description' | 'instructions' | 'deadline'>> & { budgetCapMinor?: number | null }, now: string): Promise<void> {
+  async updateProject(seen: Project, changes: Partial<Pick<Project, 'title' | 'description' | 'instructions' | 'deadline' | 'reviewPolicy'>> & { budgetCapMinor?: number | null }, now: string): Promise<void> {
     const set: string[] = ['updatedAt = :now'];
     const remove: string[] = [];
     const values: Record<string, unknown> = { ':now': now, ':status': seen.status, ':committed': seen.committedMinor ?? 0 };
-    for (const field of ['title', 'description', 'instructions', 'deadline'] as const) {
+    for (const field of ['title', 'description', 'instructions', 'deadline', 'reviewPolicy'] as const) {
       if (changes[field] !== undefined) {
         set.push(`${field} = :${field}`);
         values[`:${field}`] = changes[field];

@@ -41,6 +41,15 @@ export const Keys = {
   openMicrotask: (projectId: string, shard: number, microtaskId: string) => ({ gsi1pk: `OPEN#${projectId}#${shard}`, gsi1sk: microtaskId }),
   microtaskByProject: (projectId: string, microtaskId: string) => ({ gsi2pk: `PROJECT#${projectId}#MICROTASKS`, gsi2sk: microtaskId }),
 
+  /** A microtask's answers waiting for a human reviewer (reviewer stage or spot check); holds the workflow's task token. */
+  reviewTask: (reviewTaskId: string) => ({ pk: `REVIEWTASK#${reviewTaskId}`, sk: 'REVIEWTASK' }),
+  /** Sparse: an open review task of a project, oldest first; removed when claimed or expired. */
+  openReviewTask: (projectId: string, createdAt: string, reviewTaskId: string) => ({ gsi1pk: `PROJECT#${projectId}#OPEN_REVIEWS`, gsi1sk: `${createdAt}#${reviewTaskId}` }),
+  /** The revision round a reviewer opened on a microtask: the answers still expected and the workflow's task token. */
+  revision: (microtaskId: string) => ({ pk: `MICROTASK#${microtaskId}`, sk: 'REVISION' }),
+  /** The client's acceptance window of a reviewed microtask, with the workflow's task token. */
+  acceptance: (microtaskId: string) => ({ pk: `MICROTASK#${microtaskId}`, sk: 'ACCEPTANCE' }),
+
   assignment: (assignmentId: string) => ({ pk: `ASSIGNMENT#${assignmentId}`, sk: 'ASSIGNMENT' }),
   assignmentByWorker: (workerId: string, claimedAt: string, assignmentId: string) => ({ gsi1pk: `WORKER#${workerId}#ASSIGNMENTS`, gsi1sk: `${claimedAt}#${assignmentId}` }),
   assignmentByMicrotask: (microtaskId: string, assignmentId: string) => ({ gsi2pk: `MICROTASK#${microtaskId}#ASSIGNMENTS`, gsi2sk: assignmentId }),

@@ -18,6 +18,12 @@ export interface MicrotaskResult {
   label?: string | null;
   votes?: Record<string, number>;
   decidedAt: string;
+  /** How the review went: the policy version it ran under, each human stage, and the client's acceptance. */
+  review?: {
+    policyVersion: number;
+    stages: { kind: string; outcome: string; reviewTaskId?: string; round: number }[];
+    acceptance?: { decision: string; reason?: string; decidedAt?: string };
+  };
 }
 
 export interface Microtask {

@@ -4,9 +4,9 @@ import { assertSpecIsConsistent, type AnswerSpec } from './answer-spec';
 import { assertPricing, maxCostPerAssignment, type BonusRules, type Pricing, type TierPay } from './pricing';
 import type { ProjectRequirements } from '../workers/requirements';
 import type { ReviewerQualification } from '../workers/reviewers';
+import { resolveReviewPolicy, type ReviewPolicy, type ReviewPolicyInput } from '../quality/review-policy';
 import type { SegmentQuota } from '../workers/quotas';
 import type { Tier } from '../workers/reputation';
-import type { AutoChecksPolicy } from '../quality/risk';
 import type { GoldPolicy } from '../quality/gold-policy';
 
 export const PROJECT_STATUSES = ['draft', 'published', 'paused', 'completed', 'cancelled', 'expired'] as const;
@@ -57,17 +57,17 @@ export interface Project {
   quota?: SegmentQuota;
   /** Who may review this project's work: holders of this qualification with at least this score. */
   reviewerQualification?: ReviewerQualification;
-  /** Overrides of the automatic checks' defaults (DEFAULT_AUTO_CHECKS); only what differs is stored. */
-  autoChecks?: Partial<AutoChecksPolicy>;
   /** What happens to a worker whose gold accuracy in this project falls below a floor. */
   goldPolicy?: GoldPolicy;
+  /** The stages a microtask's answers go through, versioned; absent on projects older than policies (the default applies). */
+  reviewPolicy?: ReviewPolicy;
 }
 
 export type NewProject = Pick<
   Project,
   'title' | 'description' | 'instructions' | 'answerSpec' | 'rewardMinor' | 'currency' | 'redundancy' | 'assignmentDurationSeconds'
 > &
-  Partial<Pick<Project, 'bonusRules' | 'tierPay' | 'budgetCapMinor' | 'deadline' | 'priority' | 'requirements' | 'earlyAccess' | 'maxAssignmentsPerWorker' | 'quota' | 'reviewerQualification' | 'autoChecks' | 'goldPolicy'>>;
+  Partial<Pick<Project, 'bonusRules' | 'tierPay' | 'budgetCapMinor' | 'deadline' | 'priority' | 'requirements' | 'earlyAccess' | 'maxAssignmentsPerWorker' | 'quota' | 'reviewerQualification' | 'goldPolicy'>> & { reviewPolicy?: ReviewPolicyInput };
 
 export function createProject(input: NewProject, ids: { projectId: string; orgId: string; now: string; feeBasisPoints: number }): Project {
   assertSpecIsConsistent(input.answerSpec);
@@ -75,6 +75,7 @@ export function createProject(input: NewProject, ids: { projectId: string; orgId
   if (input.deadline !== undefined) assertDeadline(input.deadline, ids.now);
   return {
     ...input,
+    reviewPolicy: resolveReviewPolicy(input.reviewPolicy),
     priority: input.priority ?? 0,
     projectId: ids.projectId,
     orgId: ids.orgId,

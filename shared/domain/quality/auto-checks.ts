@@ -56,3 +56,26 @@ export function evaluateAutoChecks(policy: AutoChecksPolicy, signals: readonly R
 export function autoCheckDecision(outcome: Extract<AutoCheckOutcome, { verdict: 'reject' }>): Omit<ReviewDecision, 'decidedAt'> & { outcome: 'rejected' } {
   return { outcome: 'rejected', rule: outcome.rule, evidence: { ...outcome.evidence } };
 }
+
+/**
+ * What the AutoChecks stage of a microtask's review found, as the review state carries it: answers
+ * rejected outright (each with its decision: rule and signals) and answers a reviewer must see.
+ */
+export interface AutoCheckStageOutcome {
+  rejected: { assignmentId: string; decision: ReturnType<typeof autoCheckDecision> }[];
+  flagged: { assignmentId: string; rule: AutoCheckRule; score: number; signals: string[] }[];
+}
+
+export function autoCheckStageOutcome(results: readonly { assignmentId: string; outcome: AutoCheckOutcome }[]): AutoCheckStageOutcome {
+  const out: AutoCheckStageOutcome = { rejected: [], flagged: [] };
+  for (const { assignmentId, outcome } of results) {
+    if (outcome.verdict === 'reject') out.rejected.push({ assignmentId, decision: autoCheckDecision(outcome) });
+    else if (outcome.verdict === 'flag') out.flagged.push({ assignmentId, rule: outcome.rule, score: outcome.evidence.score, signals: outcome.evidence.signals.map((s) => s.code) });
+  }
+  return out;
+}
+
+/** An answer the automatic checks rejected is left out of the aggregate (fraud must not sway the crowd's answer) and decided by its rule. */
+export function autoCheckRejections(checks: AutoCheckStageOutcome | undefined): { assignmentId: string; decision: Omit<ReviewDecision, 'decidedAt'> }[] {
+  return (checks?.rejected ?? []).map(({ assignmentId, decision }) => ({ assignmentId, decision }));
+}
