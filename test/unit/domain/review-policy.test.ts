@@ -100,9 +100,11 @@ describe('stage choice', () => {
     expect(routeStages(sample, decided, ctx({ draw: () => 0.25 })).reviewer).toBe(false);
   });
 
-  it('a revision round and an automatic-check flag bring a reviewer whatever the mode', () => {
+  it('a revision round brings a reviewer whatever the mode; an automatic-check flag does where the project has a reviewer stage', () => {
     expect(routeStages(DEFAULT_REVIEW_POLICY, decided, ctx({ revisionRound: 1 }))).toMatchObject({ reviewer: true, reasons: ['revision'] });
-    expect(routeStages(DEFAULT_REVIEW_POLICY, decided, ctx({ flagged: true }))).toMatchObject({ reviewer: true, reasons: ['auto_check_flag'] });
+    expect(routeStages(policy({ reviewer: { mode: 'sample', sampleRate: 0.01 } }), decided, ctx({ flagged: true, draw: () => 0.9 }))).toMatchObject({ reviewer: true, reasons: ['auto_check_flag'] });
+    // Without reviewers nobody would answer the task: the flag stays in the decision's evidence instead.
+    expect(routeStages(DEFAULT_REVIEW_POLICY, decided, ctx({ flagged: true }))).toMatchObject({ reviewer: false, reasons: [] });
   });
 
   it('gold is decided by its expected answer: no reviewer, though a spot check may draw it', () => {
