@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Fail, Succeed, type StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, Fail, Succeed, type StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { StageConfig } from './stage-config';
 import type { TesseraFunction } from './tessera-function';
@@ -14,6 +14,8 @@ export interface ReviewWorkflowProps {
     readonly consensus: TesseraFunction;
     /** review/finalize */
     readonly finalize: TesseraFunction;
+    /** review/open-another-slot */
+    readonly openAnotherSlot: TesseraFunction;
     /** review/mark-failed */
     readonly markFailed: TesseraFunction;
   };
@@ -25,6 +27,10 @@ export interface ReviewWorkflowProps {
  *
  *   LoadSubmissions → Consensus → Finalize → ReviewDone
  *        └──────────────┴───────────┴── any error → MarkReviewFailed → ReviewFailed
+ *
+ * Adaptive redundancy (the state has `adaptive`): after Consensus, OpenAnotherSlot decides by the
+ * posterior and may open one more answer slot; then this round ends (AwaitingAnotherAnswer) and
+ * the next answer starts a new round's execution. Otherwise it goes on to Finalize.
  */
 export class ReviewWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -41,7 +47,15 @@ export class ReviewWorkflow extends Construct {
     const consensus = lambdaTask(this, 'Consensus', fns.consensus, markFailed, 'Aggregate the answers and score each worker.');
     const finalize = lambdaTask(this, 'Finalize', fns.finalize, markFailed, 'Accept or reject each assignment, pay rewards, store the result.');
 
-    const definition = load.next(consensus).next(finalize).next(new Succeed(this, 'ReviewDone'));
+    const openAnotherSlot = lambdaTask(this, 'OpenAnotherSlot', fns.openAnotherSlot, markFailed, 'Adaptive redundancy: open one more answer slot while the posterior is below target.');
+
+    finalize.next(new Succeed(this, 'ReviewDone'));
+    openAnotherSlot.next(
+      new Choice(this, 'AnotherSlotOpened')
+        .when(Condition.booleanEquals('$.moreAnswers.opened', true), new Succeed(this, 'AwaitingAnotherAnswer'))
+        .otherwise(finalize),
+    );
+    const definition = load.next(consensus).next(new Choice(this, 'AdaptiveRedundancy').when(Condition.isPresent('$.adaptive'), openAnotherSlot).otherwise(finalize));
 
     this.stateMachine = workflowStateMachine(this, {
       workflow: 'review',

@@ -143,6 +143,7 @@ export const WORKER_FUNCTIONS = {
   reviewLoad: 'review/load-submissions',
   reviewConsensus: 'review/consensus',
   reviewFinalize: 'review/finalize',
+  reviewOpenAnotherSlot: 'review/open-another-slot',
   reviewFailed: 'review/mark-failed',
   payoutPrepare: 'payout/prepare-run',
   payoutPayShard: 'payout/pay-shard',

@@ -480,14 +480,19 @@ describe('workflows', () => {
     });
   }
 
-  it('review: LoadSubmissions → Consensus → Finalize → Succeed, failures through MarkReviewFailed to a Fail state', () => {
+  it('review: LoadSubmissions → Consensus → (adaptive: OpenAnotherSlot → opened? Succeed) → Finalize → Succeed, failures through MarkReviewFailed to a Fail state', () => {
     const { definition: d } = stateMachine('review');
     const s = d.States;
     expect(d.StartAt).toBe('LoadSubmissions');
     expect(s.LoadSubmissions!.Next).toBe('Consensus');
-    expect(s.Consensus!.Next).toBe('Finalize');
+    expect(s.Consensus!.Next).toBe('AdaptiveRedundancy');
+    expect(s.AdaptiveRedundancy).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.adaptive', IsPresent: true, Next: 'OpenAnotherSlot' }], Default: 'Finalize' });
+    expect(s.OpenAnotherSlot!.Next).toBe('AnotherSlotOpened');
+    expect(s.AnotherSlotOpened).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.moreAnswers.opened', BooleanEquals: true }], Default: 'Finalize' });
+    expect(s[(s.AnotherSlotOpened as unknown as { Choices: { Next: string }[] }).Choices[0]!.Next]!.Type).toBe('Succeed');
     expect(s[s.Finalize!.Next]!.Type).toBe('Succeed');
-    for (const name of ['LoadSubmissions', 'Consensus', 'Finalize']) expect(s[name]!.Catch![0].Next, name).toBe('MarkReviewFailed');
+    for (const name of ['LoadSubmissions', 'Consensus', 'OpenAnotherSlot', 'Finalize']) expect(s[name]!.Catch![0].Next, name).toBe('MarkReviewFailed');
+    expect(handlerOfRef(s.OpenAnotherSlot!.Resource)).toBe(WORKER_FUNCTIONS.reviewOpenAnotherSlot);
     expect(s[s.MarkReviewFailed!.Next]!.Type).toBe('Fail');
     expect(s[s.MarkReviewFailed!.Catch![0].Next]!.Type).toBe('Fail');
     expect(handlerOfRef(s.LoadSubmissions!.Resource)).toBe(WORKER_FUNCTIONS.reviewLoad);
