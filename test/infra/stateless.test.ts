@@ -531,7 +531,7 @@ describe('workflows', () => {
 
   it('lets the state machines invoke only their own functions', () => {
     for (const [workflow, handlers] of [
-      ['review', ['review/load-submissions', 'review/consensus', 'review/finalize', 'review/mark-failed']],
+      ['review', ['review/load-submissions', 'review/consensus', 'review/open-another-slot', 'review/finalize', 'review/mark-failed']],
       ['payout', ['payout/prepare-run', 'payout/pay-shard', 'payout/complete-run']],
       ['closure', ['project/release-open-slots']],
     ] as const) {
