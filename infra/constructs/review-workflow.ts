@@ -24,6 +24,8 @@ export interface ReviewWorkflowProps {
     readonly openAcceptance: TesseraFunction;
     /** review/finalize */
     readonly finalize: TesseraFunction;
+    /** review/open-another-slot */
+    readonly openAnotherSlot: TesseraFunction;
     /** review/mark-failed */
     readonly markFailed: TesseraFunction;
   };
@@ -47,6 +49,10 @@ export const REVIEW_TIMEOUT = Duration.days(180);
  *     → [SpotCheck ─timeout→ consensus stands] → ApplySpotCheck
  *     → [ClientAcceptance ─window ends→ AutoAccept] → Finalize → ReviewDone
  *   any error → MarkReviewFailed → ReviewFailed
+ *
+ * Adaptive redundancy (the state has `adaptive`): after Consensus, OpenAnotherSlot decides by the
+ * posterior and may open one more answer slot; then this round ends (AwaitingAnotherAnswer) and
+ * the next answer starts a new round's execution. Otherwise the human stages follow.
  */
 export class ReviewWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -129,7 +135,13 @@ export class ReviewWorkflow extends Construct {
     applyReview.next(new Choice(this, 'RevisionRequested?').when(Condition.booleanEquals('$.revision.requested', true), requestRevision).otherwise(spotCheckNeeded));
     const reviewerNeeded = new Choice(this, 'ReviewerNeeded?').when(Condition.booleanEquals('$.route.reviewer', true), reviewerStage).otherwise(spotCheckNeeded);
 
-    consensus.next(reviewerNeeded);
+    const openAnotherSlot = lambdaTask(this, 'OpenAnotherSlot', fns.openAnotherSlot, markFailed, 'Adaptive redundancy: open one more answer slot while the posterior is below target.');
+    openAnotherSlot.next(
+      new Choice(this, 'AnotherSlotOpened')
+        .when(Condition.booleanEquals('$.moreAnswers.opened', true), new Succeed(this, 'AwaitingAnotherAnswer'))
+        .otherwise(reviewerNeeded),
+    );
+    consensus.next(new Choice(this, 'AdaptiveRedundancy').when(Condition.isPresent('$.adaptive'), openAnotherSlot).otherwise(reviewerNeeded));
     autoChecks.next(consensus);
     load.next(new Choice(this, 'AutoChecksEnabled?').when(Condition.booleanEquals('$.policy.autoChecks', true), autoChecks).otherwise(consensus));
 

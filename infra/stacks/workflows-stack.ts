@@ -50,7 +50,7 @@ export class WorkflowsStack extends Stack {
     grant(w.submissionConsumer, (fn) => fn.bindTable(table, 'readWrite')); // + start the review workflow, below
     grant(w.reviewConsensus, () => {}); // pure: it decides from the answers it is handed
     grant(w.payoutPayShard, (fn) => fn.bindTable(table, 'readWrite').bindPayoutDetailsKey(props.payoutDetailsKey, 'open'));
-    for (const fn of [w.reviewLoad, w.reviewAutoChecks, w.reviewOpenTask, w.reviewApply, w.reviewRequestRevision, w.reviewOpenAcceptance, w.reviewFinalize, w.reviewFailed, w.payoutPrepare, w.payoutComplete, w.closeProject, w.sweepLeases, w.expireProjects]) {
+    for (const fn of [w.reviewLoad, w.reviewAutoChecks, w.reviewOpenTask, w.reviewApply, w.reviewRequestRevision, w.reviewOpenAcceptance, w.reviewFinalize, w.reviewFailed, w.reviewOpenAnotherSlot, w.payoutPrepare, w.payoutComplete, w.closeProject, w.sweepLeases, w.expireProjects]) {
       grant(fn, (f) => f.bindTable(table, 'readWrite'));
     }
     // Bulk jobs: each runner reaches only the job files it reads or writes, by key pattern.
@@ -76,6 +76,7 @@ export class WorkflowsStack extends Stack {
         requestRevision: w.reviewRequestRevision,
         openAcceptance: w.reviewOpenAcceptance,
         finalize: w.reviewFinalize,
+        openAnotherSlot: w.reviewOpenAnotherSlot,
         markFailed: w.reviewFailed,
       },
     });

@@ -159,6 +159,7 @@ export const WORKER_FUNCTIONS = {
   reviewRequestRevision: 'review/request-revision',
   reviewOpenAcceptance: 'review/open-acceptance',
   reviewFinalize: 'review/finalize',
+  reviewOpenAnotherSlot: 'review/open-another-slot',
   reviewFailed: 'review/mark-failed',
   payoutPrepare: 'payout/prepare-run',
   payoutPayShard: 'payout/pay-shard',

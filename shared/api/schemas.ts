@@ -374,6 +374,14 @@ export const CreateProjectBody = z
       .describe("Who may review this project's work: holders of this qualification (yours or platform-wide) with at least minScore."),
     goldPolicy: GoldPolicySchema.optional().describe("What happens to a worker whose gold accuracy in this project falls below a floor."),
     reviewPolicy: ReviewPolicyBody.optional(),
+    adaptiveRedundancy: z
+      .strictObject({
+        initialAnswers: z.number().int().min(1).max(50).describe('Answers every microtask starts with; must equal redundancy.'),
+        maxAnswers: z.number().int().min(1).max(50).describe('The most answers a microtask may get.'),
+        targetConfidence: z.number().gt(0.5).lt(1).describe('Posterior confidence at which a microtask is finalized without more answers.'),
+      })
+      .optional()
+      .describe('Single choice only: while the posterior confidence of the crowd’s answer is below target, one more answer slot is opened (and its escrow reserved), up to maxAnswers.'),
   })
   .meta({ id: 'CreateProject' });
 

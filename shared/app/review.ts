@@ -3,7 +3,7 @@ import { notFound } from '../domain/errors';
 import { Entries } from '../domain/ledger/ledger';
 import type { Answer, AnswerSpec } from '../domain/marketplace/answer-spec';
 import type { ReviewDecision } from '../domain/marketplace/assignment';
-import { allAnswersIn, type Microtask } from '../domain/marketplace/microtask';
+import { allAnswersIn, reviewExecutionName, type Microtask } from '../domain/marketplace/microtask';
 import { settleApproved, type PayTier } from '../domain/marketplace/pricing';
 import { costPerAssignment } from '../domain/marketplace/project';
 import { holdReleaseAt } from '../domain/payouts/payouts';
@@ -32,6 +32,8 @@ export interface ReviewState {
    * instead of by the crowd); dropped after it. The state is the platform's, never a worker's.
    */
   gold?: { answer: Answer };
+  /** Set by LoadSubmissions when the project has adaptive redundancy (and this is no gold microtask): the workflow then asks OpenAnotherSlot before finalizing. */
+  adaptive?: true;
   consensus?: ConsensusOutcome;
   decisions?: { assignmentId: string; decision: Omit<ReviewDecision, 'decidedAt'> }[];
   applied?: { approved: number; rejected: number };
@@ -71,9 +73,10 @@ export async function onSubmissionUseCase(deps: Deps, msg: { microtaskId: string
 /** Starts the microtask's review once every slot is answered (or released by a cancellation), once. */
 export async function startReviewWhenComplete(deps: Deps, m: Microtask) {
   if (m.status !== 'open' || !allAnswersIn(m)) return { started: false, reason: `${m.submittedCount}/${m.redundancy} answers, status ${m.status}` };
-  // The execution name makes the start idempotent; the status change only reports it.
-  const { started } = await deps.reviewWorkflow().start(`review-${m.microtaskId}`, { microtaskId: m.microtaskId });
-  await deps.marketplace.setMicrotaskStatus(m.microtaskId, ['open'], 'reviewing');
+  // The execution name (one per round of answers) makes the start idempotent; the status change only reports it.
+  const { started } = await deps.reviewWorkflow().start(reviewExecutionName(m), { microtaskId: m.microtaskId });
+  // For this round only: should the review have opened another slot already, the microtask stays open for it.
+  await deps.marketplace.setMicrotaskStatus(m.microtaskId, ['open'], 'reviewing', { redundancy: m.redundancy });
   return { started, reason: started ? 'review started' : 'review already running' };
 }
 
@@ -121,6 +124,7 @@ export async function loadSubmissionsUseCase(deps: Deps, state: ReviewState): Pr
     policy: state.policy ?? reviewPolicyOf(project),
     revisionRound: state.revisionRound ?? 0,
     stages: state.stages ?? [],
+    ...(project.adaptiveRedundancy && !gold ? { adaptive: true as const } : {}),
   };
 }
 

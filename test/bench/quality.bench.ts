@@ -15,16 +15,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decideNextSlot, itemPosterior, type CrowdModel, type RedundancyPolicy, type WorkerSkill } from '../../shared/domain/aggregation/adaptive-redundancy';
+import { decideNextSlot, itemPosterior, planTopUp, type CrowdModel, type RedundancyPolicy, type WorkerSkill } from '../../shared/domain/aggregation/adaptive-redundancy';
 import { dawidSkene, type CategoricalAnswer, type DawidSkeneResult, type WorkerPrior } from '../../shared/domain/aggregation/dawid-skene';
 import { majorityVote } from '../../shared/domain/aggregation/majority-vote';
 import { mulberry32, shuffled } from '../../shared/domain/aggregation/random';
-import { confusionFromGold, type AccuracyPrior } from '../../shared/domain/aggregation/worker-skill';
+import { accuracyEvidenceFromGold, confusionFromGold, type AccuracyPrior } from '../../shared/domain/aggregation/worker-skill';
+import { passingScoreBetterThanChance } from '../../shared/domain/workers/qualifications';
 import { byItem } from '../support/generated-crowd';
 
 const JSON_MODE = process.argv.includes('--json');
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const datasetsDir = path.resolve(repoRoot, '..', 'shared', 'datasets');
+// TESSERA_DATASETS_DIR lets a git worktree (one level deeper than the main checkout) find them.
+const datasetsDir = process.env.TESSERA_DATASETS_DIR ?? path.resolve(repoRoot, '..', 'shared', 'datasets');
 const CLASSES = ['0', '1'];
 const POSITIVE = '1';
 
@@ -45,6 +47,31 @@ const REESTIMATE_EVERY = 50;
 const QUALI_PRIOR: AccuracyPrior = { accuracy: 0.7, strength: 4 };
 /** Pseudo-answers per class that the qualification matrix is worth once EM takes over. */
 const QUALI_WARM_STRENGTH = 10;
+/**
+ * The client's budget in the top-up replay: the goal's own figure (answers per item on average),
+ * fixed before any run, not tuned. Each top-up round spends a quarter of what is left (at least
+ * one answer), then skills are re-estimated: also fixed a priori, not tuned.
+ */
+const TOP_UP_BUDGET = GOALS.adaptiveAnswers;
+const TOP_UP_ROUND_SHARE = 0.25;
+/**
+ * How a replay runs. `gate`: only workers who passed the qualification test at the pass mark of
+ * passingScoreBetterThanChance (fixed by the test's shape: 20 yes/no questions, 5 % level, so
+ * 75 %) are let in, as a project requiring that qualification would; their answers are skipped
+ * in the replay, which leaves fewer than 20 answers to buy on some items.
+ */
+interface ReplayOptions {
+  skills: 'qualification' | 'learned';
+  topUp: boolean;
+  gate: boolean;
+}
+const REPLAYS: Record<string, ReplayOptions> = {
+  qualification: { skills: 'qualification', topUp: false, gate: false },
+  learned: { skills: 'learned', topUp: false, gate: false },
+  'learned+top-up': { skills: 'learned', topUp: true, gate: false },
+  'gated, learned': { skills: 'learned', topUp: false, gate: true },
+  'gated, learned+top-up': { skills: 'learned', topUp: true, gate: true },
+};
 
 // --- IO ---------------------------------------------------------------------------------------
 
@@ -195,6 +222,8 @@ interface PlatformKnowledge {
   quali: CategoricalAnswer[];
   qualiTruth: Map<string, string>;
   qualiConfusion: Map<string, number[][]>;
+  /** Workers whose qualification score reaches the pass mark. */
+  qualified: Set<string>;
 }
 
 const skillsFrom = (m: ReadonlyMap<string, number[][]>): Map<string, WorkerSkill> => new Map([...m].map(([w, c]) => [w, { confusion: c }]));
@@ -208,9 +237,9 @@ const skillsFrom = (m: ReadonlyMap<string, number[][]>): Map<string, WorkerSkill
  * from the 20-question qualification test, fixed. 'learned': the same to start with, then every
  * REESTIMATE_EVERY items Dawid-Skene over the answers bought so far plus the qualification
  * answers (as gold), warm-started from the qualification matrices. truth.csv is only read to
- * score the result.
+ * score the result. See ReplayOptions for the gate and the top-up.
  */
-function replay(answersByItem: Map<string, CategoricalAnswer[]>, known: PlatformKnowledge, mode: 'qualification' | 'learned', target: number, seed: number): { used: number; atStop: Map<string, string | null>; final: Map<string, string | null> } {
+function replay(answersByItem: Map<string, CategoricalAnswer[]>, known: PlatformKnowledge, mode: ReplayOptions, target: number, seed: number): { used: number; atStop: Map<string, string | null>; final: Map<string, string | null> } {
   const rng = mulberry32(seed);
   const policy: RedundancyPolicy = { targetConfidence: target, ...POLICY };
   const priors = new Map<string, WorkerPrior>([...known.qualiConfusion].map(([w, c]) => [w, { confusion: c, strength: QUALI_WARM_STRENGTH }]));
@@ -223,9 +252,12 @@ function replay(answersByItem: Map<string, CategoricalAnswer[]>, known: Platform
   const items = shuffled([...answersByItem.keys()], rng);
   const collected: CategoricalAnswer[] = [];
   const bought = new Map<string, CategoricalAnswer[]>();
+  const orders = new Map<string, CategoricalAnswer[]>();
   const atStop = new Map<string, string | null>();
   items.forEach((item, n) => {
-    const order = shuffled(answersByItem.get(item)!, rng);
+    const shuffledAnswers = shuffled(answersByItem.get(item)!, rng);
+    const order = mode.gate ? shuffledAnswers.filter((a) => known.qualified.has(a.workerId)) : shuffledAnswers;
+    orders.set(item, order);
     const votes: CategoricalAnswer[] = [];
     let d = decideNextSlot(votes, model, policy);
     while (d.openSlot && votes.length < order.length) {
@@ -235,9 +267,27 @@ function replay(answersByItem: Map<string, CategoricalAnswer[]>, known: Platform
     collected.push(...votes);
     bought.set(item, votes);
     atStop.set(item, d.label);
-    if (mode === 'learned' && (n + 1) % REESTIMATE_EVERY === 0) relearn(collected);
+    if (mode.skills === 'learned' && (n + 1) % REESTIMATE_EVERY === 0) relearn(collected);
   });
-  if (mode === 'learned') relearn(collected);
+  if (mode.skills === 'learned') relearn(collected);
+  if (mode.topUp) {
+    // What the confident items saved goes, a round at a time, to the items the latest skills are least sure of.
+    let left = TOP_UP_BUDGET * answersByItem.size - collected.length;
+    while (left > 0) {
+      // An item whose recorded answers are all bought has nothing left to buy in the replay.
+      const items = [...bought].filter(([itemId, votes]) => votes.length < orders.get(itemId)!.length).map(([itemId, votes]) => ({ itemId, votes }));
+      const plan = planTopUp(items, model, POLICY.maxAnswers, Math.max(1, Math.ceil(left * TOP_UP_ROUND_SHARE)));
+      if (plan.length === 0) break;
+      for (const item of plan) {
+        const votes = bought.get(item)!;
+        const next = orders.get(item)![votes.length]!;
+        votes.push(next);
+        collected.push(next);
+      }
+      left -= plan.length;
+      relearn(collected);
+    }
+  }
 
   const final = new Map<string, string | null>();
   for (const [item, votes] of bought) {
@@ -247,7 +297,7 @@ function replay(answersByItem: Map<string, CategoricalAnswer[]>, known: Platform
   return { used: collected.length, atStop, final };
 }
 
-function curve(answersByItem: Map<string, CategoricalAnswer[]>, truth: Map<string, string>, known: PlatformKnowledge, mode: 'qualification' | 'learned'): CurvePoint[] {
+function curve(answersByItem: Map<string, CategoricalAnswer[]>, truth: Map<string, string>, known: PlatformKnowledge, mode: ReplayOptions): CurvePoint[] {
   return TARGETS.map((target) => {
     const runs = REPLAY_SEEDS.map((seed) => {
       const r = replay(answersByItem, known, mode, target, seed);
@@ -305,9 +355,21 @@ function main(): void {
 
   const quali = answersFrom(readCsv(path.join(possentDir, 'quali.csv'), ['id', 'worker', 'answer']));
   const qualiTruth = truthFrom(readCsv(path.join(possentDir, 'quali_truth.csv'), ['q', 'truth']));
-  const known: PlatformKnowledge = { quali, qualiTruth, qualiConfusion: confusionFromGold(quali, qualiTruth, CLASSES, QUALI_PRIOR) };
+  const passMark = passingScoreBetterThanChance(qualiTruth.size, CLASSES.length);
+  const qualified = new Set([...accuracyEvidenceFromGold(quali, qualiTruth)].filter(([, e]) => Math.floor((e.correct * 100) / e.total) >= passMark).map(([w]) => w));
+  const known: PlatformKnowledge = { quali, qualiTruth, qualiConfusion: confusionFromGold(quali, qualiTruth, CLASSES, QUALI_PRIOR), qualified };
   const possentByItem = byItem(possentAnswers);
-  const curves = { qualification: curve(possentByItem, possentTruth, known, 'qualification'), learned: curve(possentByItem, possentTruth, known, 'learned') };
+  const curves = Object.fromEntries(Object.entries(REPLAYS).map(([name, mode]) => [name, curve(possentByItem, possentTruth, known, mode)]));
+  // What the gate leaves: answers still on offer, and Dawid-Skene on all of them (the gated ceiling).
+  const gatedAnswers = possentAnswers.filter((a) => qualified.has(a.workerId));
+  const gate = {
+    passMark,
+    workersQualified: qualified.size,
+    workers: new Set(quali.map((a) => a.workerId)).size,
+    answersPerItem: gatedAnswers.length / possentByItem.size,
+    minAnswersPerItem: Math.min(...[...byItem(gatedAnswers).values()].map((v) => v.length)),
+    dsAccuracyAllGated: score(dawidSkene([...gatedAnswers, ...quali], { classes: CLASSES, gold: qualiTruth }).labels, possentTruth, true).accuracy,
+  };
   const fixed = [4, 6, 8].map((n) => ({ answersPerItem: n, ...fixedBudget(possentByItem, possentTruth, known, n) }));
 
   const goals: Goal[] = [];
@@ -316,7 +378,7 @@ function main(): void {
     goals.push({ goal: `${r.name}: DS accuracy within ${GOALS.dsWithinPoints} points of published`, met: Math.abs(gap) <= GOALS.dsWithinPoints, detail: `${r.ds.accuracy.toFixed(2)} vs ${r.published.ds.accuracy.toFixed(2)} (${gap >= 0 ? '+' : ''}${gap.toFixed(2)})` });
   }
   goals.push({ goal: `D_Product: DS under ${GOALS.dsProductMs} ms`, met: product.ds.medianMs < GOALS.dsProductMs, detail: `median ${product.ds.medianMs.toFixed(1)} ms of ${TIMING_RUNS} runs` });
-  const points = [...curves.qualification.map((p) => ({ mode: 'qualification', ...p })), ...curves.learned.map((p) => ({ mode: 'learned', ...p }))];
+  const points = Object.entries(curves).flatMap(([mode, c]) => c.map((p) => ({ mode, ...p })));
   const hits = points.filter((p) => p.accuracyFinal >= GOALS.adaptiveAccuracy && p.answersPerItem <= GOALS.adaptiveAnswers);
   const describe = (p: (typeof points)[number]) => `${p.mode} skills, target ${p.target}: ${p.accuracyFinal.toFixed(2)}% at ${p.answersPerItem.toFixed(2)} answers`;
   const bestInBudget = points.filter((p) => p.answersPerItem <= GOALS.adaptiveAnswers).sort((a, b) => b.accuracyFinal - a.accuracyFinal)[0];
@@ -331,7 +393,7 @@ function main(): void {
   });
 
   if (JSON_MODE) {
-    console.log(JSON.stringify({ datasetsDir, machine, datasets: [product, possent], adaptive: { dataset: 'D_PosSent', policy: POLICY, seeds: REPLAY_SEEDS, reestimateEvery: REESTIMATE_EVERY, curves, fixedBudget: fixed }, goals }, null, 2));
+    console.log(JSON.stringify({ datasetsDir, machine, datasets: [product, possent], adaptive: { dataset: 'D_PosSent', policy: POLICY, seeds: REPLAY_SEEDS, reestimateEvery: REESTIMATE_EVERY, topUp: { budget: TOP_UP_BUDGET, roundShare: TOP_UP_ROUND_SHARE }, gate, curves, fixedBudget: fixed }, goals }, null, 2));
     return;
   }
 
@@ -350,6 +412,8 @@ function main(): void {
   console.log(`Adaptive redundancy on D_PosSent (k=${POLICY.initialAnswers}, max=${POLICY.maxAnswers}; items and answers replayed in random order; mean of seeds ${REPLAY_SEEDS.join(',')})`);
   console.log('  Skills from the qualification test (quali.csv) and, for "learned", agreement on the answers bought so far; never from truth.csv.');
   console.log('  Accuracy counts a tie as 1/2. "final" = labels recomputed at the end with the final skill estimates.');
+  console.log(`  "gated": only the ${gate.workersQualified}/${gate.workers} workers with a qualification score >= ${gate.passMark} % (better than chance at 5 %) answer; that leaves ${gate.answersPerItem.toFixed(2)} answers/item on offer (min ${gate.minAnswersPerItem}); DS on all of them: ${gate.dsAccuracyAllGated.toFixed(2)} %.`);
+  console.log(`  "learned+top-up": after the pass, answers left of a budget of ${TOP_UP_BUDGET}/item go to the least confident items (planTopUp), ${TOP_UP_ROUND_SHARE * 100} % of what is left per round, skills re-estimated between rounds.`);
   for (const [mode, points] of Object.entries(curves)) {
     console.log(`  skills: ${mode}`);
     console.log('    target   answers/item   acc@stop   acc final');

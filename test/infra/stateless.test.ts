@@ -566,7 +566,13 @@ describe('workflows', () => {
     expect(s.LoadSubmissions!.Next).toBe('AutoChecksEnabled?');
     expect(choice('AutoChecksEnabled?')).toEqual({ variable: '$.policy.autoChecks', when: 'AutoChecks', otherwise: 'Consensus' });
     expect(s.AutoChecks!.Next).toBe('Consensus');
-    expect(s.Consensus!.Next).toBe('ReviewerNeeded?');
+    expect(s.Consensus!.Next).toBe('AdaptiveRedundancy');
+    // Adaptive redundancy: one more slot and this round ends, or on to the human stages.
+    expect(s.AdaptiveRedundancy).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.adaptive', IsPresent: true, Next: 'OpenAnotherSlot' }], Default: 'ReviewerNeeded?' });
+    expect(s.OpenAnotherSlot!.Next).toBe('AnotherSlotOpened');
+    expect(s.AnotherSlotOpened).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.moreAnswers.opened', BooleanEquals: true }], Default: 'ReviewerNeeded?' });
+    expect(s[(s.AnotherSlotOpened as unknown as { Choices: { Next: string }[] }).Choices[0]!.Next]!.Type).toBe('Succeed');
+    expect(handlerOfRef(s.OpenAnotherSlot!.Resource)).toBe(WORKER_FUNCTIONS.reviewOpenAnotherSlot);
     expect(choice('ReviewerNeeded?')).toEqual({ variable: '$.route.reviewer', when: 'ReviewerStage', otherwise: 'SpotCheckNeeded?' });
     expect(s.ReviewerStage!.Next).toBe('ApplyReview');
     expect(choice('RevisionRequested?')).toEqual({ variable: '$.revision.requested', when: 'RequestRevision', otherwise: 'SpotCheckNeeded?' });
@@ -599,7 +605,7 @@ describe('workflows', () => {
     expect(d.TimeoutSeconds).toBe(180 * 86400);
     expect(sm.Properties.StateMachineType).toBe('STANDARD');
 
-    for (const name of ['LoadSubmissions', 'AutoChecks', 'Consensus', 'ApplyReview', 'ApplySpotCheck', 'Finalize']) expect(s[name]!.Catch!.at(-1).Next, name).toBe('MarkReviewFailed');
+    for (const name of ['LoadSubmissions', 'AutoChecks', 'Consensus', 'OpenAnotherSlot', 'ApplyReview', 'ApplySpotCheck', 'Finalize']) expect(s[name]!.Catch!.at(-1).Next, name).toBe('MarkReviewFailed');
     expect(s[s.MarkReviewFailed!.Next]!.Type).toBe('Fail');
     expect(s[s.MarkReviewFailed!.Catch![0].Next]!.Type).toBe('Fail');
     const handlerOfWait = (name: string) => handlerOfRef(s[name]!.Parameters.FunctionName);

@@ -317,6 +317,58 @@ export class DynamoMarketplaceStore {
     }
   }
 
+  /**
+   * Adaptive redundancy: a microtask under review gets one more answer slot instead of being
+   * finalized. In one transaction it goes back to open (and into the open index) with its
+   * redundancy raised by one, and the slot's escrow is reserved and committed against the budget.
+   * Conditional on the redundancy the caller saw, so concurrent or retried calls open one slot at
+   * most per round. False when the slot was opened before (or the microtask moved on); throws
+   * `insufficient_funds` / `budget_cap_reached` (nothing written) when the money is short.
+   */
+  async openAnotherSlot(project: Project, m: Microtask, escrow: LedgerEntry): Promise<boolean> {
+    const commit = commitment(project, escrowAmount(escrow));
+    const open = Keys.openMicrotask(m.projectId, openIndexShard(m.microtaskId), m.microtaskId);
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.table,
+          Key: Keys.microtask(m.microtaskId),
+          UpdateExpression: 'SET #status = :open, openSlots = :one, redundancy = :next, gsi1pk = :gpk, gsi1sk = :gsk ADD extraSlots :one',
+          ConditionExpression: '#status = :reviewing AND redundancy = :seen',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':open': 'open', ':reviewing': 'reviewing', ':one': 1, ':next': m.redundancy + 1, ':seen': m.redundancy, ':gpk': open.gsi1pk, ':gsk': open.gsi1sk },
+        },
+      },
+      {
+        Update: {
+          TableName: this.table,
+          Key: Keys.project(project.projectId),
+          UpdateExpression: `SET updatedAt = :now${commit.add ? ` ADD${commit.add.slice(1)}` : ''}`,
+          ConditionExpression: `#status = :published${commit.condition}`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':published': 'published', ':now': escrow.createdAt, ...commit.values },
+        },
+      },
+      ...this.ledger.transactItems(escrow),
+    ];
+    try {
+      await transactWrite(this.client, items);
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionsFailed && e.failed.includes(0)) return false;
+      const ledgerFailure = translateLedgerFailure(e, escrow, 2);
+      if (ledgerFailure === 'replayed') return false;
+      if (ledgerFailure instanceof Error) throw ledgerFailure;
+      if (e instanceof ConditionsFailed && e.failed.includes(1)) {
+        const now = await this.getProject(project.projectId, true);
+        if (now?.status !== 'published') throw conflict('project_changed', `The project is ${now?.status ?? 'gone'}: no more answers are bought`, { status: now?.status });
+        assertWithinBudget({ budgetCapMinor: now.budgetCapMinor, committedMinor: now.committedMinor ?? 0 }, escrowAmount(escrow));
+        throw conflict('project_changed', "The project's budget changed meanwhile; retry");
+      }
+      throw e;
+    }
+  }
+
   /** draft → published, with the escrow for every microtask reserved in the same transaction. */
   async publish(project: Project, escrow: LedgerEntry, now: string): Promise<void> {
     const commit = commitment(project, escrowAmount(escrow));
@@ -904,20 +956,22 @@ export class DynamoMarketplaceStore {
     }));
   }
 
-  async setMicrotaskStatus(microtaskId: string, from: Microtask['status'][], to: Microtask['status'], extra: { result?: MicrotaskResult; error?: unknown } = {}): Promise<boolean> {
+  /** `redundancy`: only while the microtask still has that many slots (the round the caller saw; adaptive redundancy may add one). */
+  async setMicrotaskStatus(microtaskId: string, from: Microtask['status'][], to: Microtask['status'], extra: { result?: MicrotaskResult; error?: unknown; redundancy?: number } = {}): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: Keys.microtask(microtaskId),
           UpdateExpression: `SET #status = :to${extra.result ? ', #result = :result' : ''}${extra.error ? ', reviewError = :error' : ''}`,
-          ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+          ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})${extra.redundancy !== undefined ? ' AND redundancy = :redundancy' : ''}`,
           ExpressionAttributeNames: { '#status': 'status', ...(extra.result ? { '#result': 'result' } : {}) },
           ExpressionAttributeValues: {
             ':to': to,
             ...Object.fromEntries(from.map((f, i) => [`:from${i}`, f])),
             ...(extra.result ? { ':result': extra.result } : {}),
             ...(extra.error ? { ':error': extra.error } : {}),
+            ...(extra.redundancy !== undefined ? { ':redundancy': extra.redundancy } : {}),
           },
         }),
       );

@@ -105,3 +105,37 @@ export function decideNextSlot(votes: readonly Vote[], model: CrowdModel, policy
   if (inFlight > 0) return { ...base, openSlot: false, reason: 'awaiting' };
   return { ...base, openSlot: true, reason: 'uncertain' };
 }
+
+/** One item of a batch as the top-up planner sees it. */
+export interface ItemAnswers {
+  itemId: string;
+  votes: readonly Vote[];
+  /** Slots open but not yet answered. */
+  inFlight?: number;
+}
+
+/**
+ * Where a batch's leftover budget goes once every item has stopped: one more answer each for the
+ * items the model is now least sure of, least sure first.
+ *
+ * Items stop one by one with the skills known at the time; early items were decided on the
+ * qualification test alone and some stopped on too little evidence. With the budget fixed by the
+ * client (answers per item on average), what the confident items saved is worth more on those
+ * than left unspent. The caller re-estimates skills between rounds and asks again, so a round
+ * should be a fraction of what is left rather than all of it.
+ *
+ * @returns item ids to give one more slot each, at most `answersLeft`, never an item at its maximum.
+ */
+export function planTopUp(items: readonly ItemAnswers[], model: CrowdModel, maxAnswers: number, answersLeft: number): string[] {
+  if (!Number.isInteger(maxAnswers) || maxAnswers < 1) throw new RangeError('maxAnswers must be a positive integer');
+  if (!Number.isInteger(answersLeft) || answersLeft <= 0) return [];
+  const candidates: { itemId: string; confidence: number; committed: number }[] = [];
+  for (const it of items) {
+    const committed = it.votes.length + (it.inFlight ?? 0);
+    if (committed >= maxAnswers) continue;
+    candidates.push({ itemId: it.itemId, confidence: Math.max(...itemPosterior(it.votes, model)), committed });
+  }
+  // Equal confidence: the item with fewer answers first (one more answer moves it further), then by id so the plan is deterministic.
+  candidates.sort((a, b) => a.confidence - b.confidence || a.committed - b.committed || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
+  return candidates.slice(0, answersLeft).map((c) => c.itemId);
+}

@@ -38,6 +38,8 @@ export interface Microtask {
   submittedCount: number;
   /** Slots given up when the project was cancelled before anyone claimed them; their escrow went back. */
   releasedSlots?: number;
+  /** Slots opened by adaptive redundancy after a review found the crowd unsure (counted in `redundancy`). */
+  extraSlots?: number;
   status: MicrotaskStatus;
   result?: MicrotaskResult;
   createdAt: string;
@@ -70,6 +72,14 @@ export function openIndexShard(microtaskId: string, shards = OPEN_INDEX_SHARDS):
 /** Every slot is either answered or released: nothing more will come, the review can run. */
 export function allAnswersIn(m: Pick<Microtask, 'submittedCount' | 'releasedSlots' | 'redundancy'>): boolean {
   return m.submittedCount > 0 && m.submittedCount + (m.releasedSlots ?? 0) >= m.redundancy;
+}
+
+/**
+ * The review execution's name: unique per round, so starting it twice in a round is a no-op while
+ * a round opened by adaptive redundancy starts a review of its own.
+ */
+export function reviewExecutionName(m: Pick<Microtask, 'microtaskId' | 'extraSlots'>): string {
+  return m.extraSlots ? `review-${m.microtaskId}-round-${m.extraSlots + 1}` : `review-${m.microtaskId}`;
 }
 
 /** The microtask as a worker may see it: never the result, never anything hidden. */

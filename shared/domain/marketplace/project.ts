@@ -61,17 +61,43 @@ export interface Project {
   goldPolicy?: GoldPolicy;
   /** The stages a microtask's answers go through, versioned; absent on projects older than policies (the default applies). */
   reviewPolicy?: ReviewPolicy;
+  /** Target-accuracy mode: `redundancy` answers first, then one more at a time while the crowd is unsure. */
+  adaptiveRedundancy?: AdaptiveRedundancy;
+}
+
+/**
+ * Adaptive redundancy: each microtask starts with `initialAnswers` slots (the project's
+ * redundancy, reserved in escrow as usual); when they are in and the posterior confidence of the
+ * crowd's answer is below `targetConfidence`, one more slot is opened (and reserved), up to
+ * `maxAnswers`. Single-choice projects only: the posterior is over the options.
+ */
+export interface AdaptiveRedundancy {
+  initialAnswers: number;
+  maxAnswers: number;
+  targetConfidence: number;
+}
+
+export function assertAdaptiveRedundancy(input: Pick<NewProject, 'adaptiveRedundancy' | 'redundancy' | 'answerSpec'>): void {
+  const a = input.adaptiveRedundancy;
+  if (!a) return;
+  const issues: { path: string; message: string }[] = [];
+  if (input.answerSpec.type !== 'single_choice') issues.push({ path: 'adaptiveRedundancy', message: 'only single_choice projects can ask for more answers by confidence' });
+  if (a.initialAnswers !== input.redundancy) issues.push({ path: 'adaptiveRedundancy.initialAnswers', message: `must equal redundancy (${input.redundancy}): the slots every microtask starts with` });
+  if (!Number.isInteger(a.maxAnswers) || a.maxAnswers < a.initialAnswers) issues.push({ path: 'adaptiveRedundancy.maxAnswers', message: 'must be a whole number at least initialAnswers' });
+  if (!(a.targetConfidence > 0.5 && a.targetConfidence < 1)) issues.push({ path: 'adaptiveRedundancy.targetConfidence', message: 'must be above 0.5 and below 1' });
+  if (issues.length) throw validationError('Inconsistent adaptive redundancy', issues);
 }
 
 export type NewProject = Pick<
   Project,
   'title' | 'description' | 'instructions' | 'answerSpec' | 'rewardMinor' | 'currency' | 'redundancy' | 'assignmentDurationSeconds'
 > &
-  Partial<Pick<Project, 'bonusRules' | 'tierPay' | 'budgetCapMinor' | 'deadline' | 'priority' | 'requirements' | 'earlyAccess' | 'maxAssignmentsPerWorker' | 'quota' | 'reviewerQualification' | 'goldPolicy'>> & { reviewPolicy?: ReviewPolicyInput };
+  Partial<Pick<Project, 'bonusRules' | 'tierPay' | 'budgetCapMinor' | 'deadline' | 'priority' | 'requirements' | 'earlyAccess' | 'maxAssignmentsPerWorker' | 'quota' | 'reviewerQualification' | 'goldPolicy' | 'adaptiveRedundancy'>> & { reviewPolicy?: ReviewPolicyInput };
 
 export function createProject(input: NewProject, ids: { projectId: string; orgId: string; now: string; feeBasisPoints: number }): Project {
   assertSpecIsConsistent(input.answerSpec);
   assertPricing({ ...input, feeBasisPoints: ids.feeBasisPoints });
+  assertAdaptiveRedundancy(input);
   if (input.deadline !== undefined) assertDeadline(input.deadline, ids.now);
   return {
     ...input,

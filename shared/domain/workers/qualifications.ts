@@ -193,3 +193,31 @@ export function gradedView(attempt: Attempt, a: Assessment) {
     ...(a.revealWrongAnswers ? { wrongQuestionIds: attempt.wrongQuestionIds ?? [] } : {}),
   };
 }
+
+/**
+ * The lowest passing score (percentage, as `Assessment.passingScore`) that a worker clicking at
+ * random reaches with probability at most `significance`: a one-sided binomial test of "better
+ * than chance" on a test of `questions` questions with `options` choices each. It follows from
+ * the test's shape alone, so a client can use it without knowing anything about the crowd. A test
+ * too short for even a perfect score to be significant gets 100.
+ */
+export function passingScoreBetterThanChance(questions: number, options: number, significance = 0.05): number {
+  if (!Number.isInteger(questions) || questions < 1) throw new RangeError('questions must be a positive integer');
+  if (!Number.isInteger(options) || options < 2) throw new RangeError('options must be an integer >= 2');
+  if (!(significance > 0 && significance < 1)) throw new RangeError('significance must be in (0, 1)');
+  const p = 1 / options;
+  // P(X = k) for X ~ Binomial(questions, p), summed from the top down until the tail exceeds significance.
+  const pmf = (k: number) => Math.exp(logChoose(questions, k) + k * Math.log(p) + (questions - k) * Math.log(1 - p));
+  let tail = 0;
+  let k = questions;
+  while (k >= 0 && tail + pmf(k) <= significance) tail += pmf(k--);
+  // k is now the largest count whose tail is too likely by chance; one more is needed to pass.
+  // Rounded down as grade() rounds a score, so k + 1 correct answers pass and k do not.
+  return Math.min(100, Math.floor(((k + 1) * 100) / questions));
+}
+
+function logChoose(n: number, k: number): number {
+  let s = 0;
+  for (let i = 1; i <= k; i++) s += Math.log(n - k + i) - Math.log(i);
+  return s;
+}

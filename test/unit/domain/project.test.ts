@@ -54,6 +54,30 @@ describe('createProject', () => {
   });
 });
 
+describe('adaptive redundancy option', () => {
+  const adaptive = { initialAnswers: 3, maxAnswers: 7, targetConfidence: 0.95 };
+  const issuesOf = (over: Partial<NewProject>) => {
+    try {
+      createProject({ ...input, ...over }, ids);
+      return [];
+    } catch (e) {
+      return ((e as DomainError).details as { issues: { path: string }[] }).issues.map((i) => i.path);
+    }
+  };
+
+  it('is kept on a single-choice project whose redundancy is its initial answers', () => {
+    expect(createProject({ ...input, adaptiveRedundancy: adaptive }, ids).adaptiveRedundancy).toEqual(adaptive);
+  });
+
+  it('refuses initial answers other than the redundancy, a maximum below them, a target out of (0.5, 1) and other task types', () => {
+    expect(issuesOf({ adaptiveRedundancy: { ...adaptive, initialAnswers: 2 } })).toEqual(['adaptiveRedundancy.initialAnswers']);
+    expect(issuesOf({ adaptiveRedundancy: { ...adaptive, maxAnswers: 2 } })).toEqual(['adaptiveRedundancy.maxAnswers']);
+    expect(issuesOf({ adaptiveRedundancy: { ...adaptive, targetConfidence: 0.5 } })).toEqual(['adaptiveRedundancy.targetConfidence']);
+    expect(issuesOf({ adaptiveRedundancy: { ...adaptive, targetConfidence: 1 } })).toEqual(['adaptiveRedundancy.targetConfidence']);
+    expect(issuesOf({ adaptiveRedundancy: adaptive, answerSpec: { type: 'free_text', question: 'Describe it', maxLength: 100 } as never })).toContain('adaptiveRedundancy');
+  });
+});
+
 describe('project lifecycle', () => {
   it.each(ALLOWED)('allows %s → %s', (from, to) => {
     expect(() => assertTransition(withStatus(from), to)).not.toThrow();

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../../shared/domain/errors';
-import { assertAssessmentConsistent, assertCanStartAttempt, assertTrainingConsistent, assertWithinTimeLimit, grade, gradedView, publicTypeView, trainingFeedback, type Assessment, type TrainingItem } from '../../../../shared/domain/workers/qualifications';
+import { assertAssessmentConsistent, assertCanStartAttempt, assertTrainingConsistent, assertWithinTimeLimit, grade, gradedView, passingScoreBetterThanChance, publicTypeView, trainingFeedback, type Assessment, type TrainingItem } from '../../../../shared/domain/workers/qualifications';
 
 const assessment = (over: Partial<Assessment> = {}): Assessment => ({
   questions: ['q1', 'q2', 'q3', 'q4'].map((id) => ({ questionId: id, text: `Question ${id}`, options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] })),
@@ -90,3 +91,55 @@ describe('training items', () => {
     expect(code(() => assertTrainingConsistent(items, assessment()))).toBe('ok');
   });
 });
+describe('passingScoreBetterThanChance', () => {
+  it('is the binomial 5 % pass mark: 15/20 on a yes/no test, 9/20 with four options', () => {
+    // P(X >= 15 | n=20, p=1/2) = 0.021 while P(X >= 14) = 0.058; with p=1/4, P(X >= 9) = 0.041 and P(X >= 8) = 0.102.
+    expect(passingScoreBetterThanChance(20, 2)).toBe(75);
+    expect(passingScoreBetterThanChance(20, 4)).toBe(45);
+    expect(passingScoreBetterThanChance(20, 2, 0.01)).toBe(80);
+    expect(passingScoreBetterThanChance(10, 2)).toBe(90);
+  });
+
+  it('asks for a perfect score when the test is too short to tell a worker from a coin', () => {
+    expect(passingScoreBetterThanChance(1, 2)).toBe(100);
+    expect(passingScoreBetterThanChance(4, 2)).toBe(100);
+  });
+
+  it('agrees with grade(): the first significant count passes, one fewer does not', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 5, max: 60 }), fc.integer({ min: 2, max: 5 }), (n, k) => {
+        const mark = passingScoreBetterThanChance(n, k);
+        const ids = Array.from({ length: n }, (_, i) => `q${i}`);
+        const a = assessment({
+          questions: ids.map((id) => ({ questionId: id, text: id, options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] })),
+          answerKey: Object.fromEntries(ids.map((id) => [id, 'a'])),
+          passingScore: mark,
+        });
+        const withCorrect = (c: number) => grade(a, Object.fromEntries(ids.map((id, i) => [id, i < c ? 'a' : 'b']))).passed;
+        const needed = Array.from({ length: n + 1 }, (_, c) => c).find(withCorrect);
+        // A mark of 100 may also mean "not even a perfect score is significant" (the case above).
+        if (needed === undefined || mark === 100) return;
+        // The chance of reaching `needed` by guessing is at most 5 %, of reaching one fewer more than 5 %.
+        const tail = (from: number) => {
+          let t = 0;
+          for (let c = from; c <= n; c++) t += binomial(n, c) * (1 / k) ** c * (1 - 1 / k) ** (n - c);
+          return t;
+        };
+        expect(tail(needed)).toBeLessThanOrEqual(0.05 + 1e-12);
+        expect(tail(needed - 1)).toBeGreaterThan(0.05);
+      }),
+    );
+  });
+
+  it('rejects a test that cannot be graded', () => {
+    expect(() => passingScoreBetterThanChance(0, 2)).toThrow(RangeError);
+    expect(() => passingScoreBetterThanChance(20, 1)).toThrow(RangeError);
+    expect(() => passingScoreBetterThanChance(20, 2, 0)).toThrow(RangeError);
+  });
+});
+
+function binomial(n: number, k: number): number {
+  let r = 1;
+  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
+  return r;
+}
