@@ -1,3 +1,12 @@
+/** A body that is not JSON (a proxy's error page, say) is kept as text, so the caller can show it. */
+function parseBody(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** A small HTTP client for the API, as a user's script would call it; used by the demo and the tests. */
 export function apiClient(baseUrl: string, token?: string) {
   return async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
@@ -7,7 +16,7 @@ export function apiClient(baseUrl: string, token?: string) {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : undefined };
+    return { status: r.status, body: text ? parseBody(text) : undefined };
   };
 }
 

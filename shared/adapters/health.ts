@@ -1,8 +1,9 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { clients } from './aws-clients';
 import { config } from '../config';
+import { MAIN_TABLE } from './dynamodb/table-design';
 
 type Check = { status: 'ok' | 'down'; ms: number; error?: string };
 
@@ -22,7 +23,9 @@ async function timed(fn: () => Promise<unknown>): Promise<Check> {
  */
 export async function checkHealth() {
   const checks: Record<string, Promise<Check>> = {
-    dynamodb: timed(() => clients.dynamo().send(new DescribeTableCommand({ TableName: config.tableName() }))),
+    // A read of a key that is never written: it proves the table answers, at the cost of any other
+    // read. DescribeTable would not do: DynamoDB Local counts the items for it (6 s at 200,000).
+    dynamodb: timed(() => clients.dynamo().send(new GetItemCommand({ TableName: config.tableName(), Key: { [MAIN_TABLE.partitionKey]: { S: 'HEALTH' }, [MAIN_TABLE.sortKey]: { S: 'HEALTH' } } }))),
     s3: timed(() => clients.s3().send(new HeadBucketCommand({ Bucket: config.mediaBucket() }))),
     sqs: timed(() => clients.sqs().send(new GetQueueAttributesCommand({ QueueUrl: config.submissionQueueUrl(), AttributeNames: ['QueueArn'] }))),
   };
