@@ -302,6 +302,21 @@ export class TesseraFunction extends Construct implements IGrantable {
     return this;
   }
 
+  /**
+   * AdminAddUserToGroup on the user pools of this account and region (the post-confirmation trigger
+   * gets its pool's id in each event). A pattern rather than the pool's ARN: the pool names this
+   * function as its trigger, so a grant on the pool's ARN would make each depend on the other.
+   */
+  bindUserPoolGrouping(): this {
+    const pools = Stack.of(this).formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: '*' });
+    this.allow(['cognito-idp:AdminAddUserToGroup'], [pools]);
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cognito-idp:<AWS::Region>:<AWS::AccountId>:userpool/*]',
+      reason: "The pool's own ARN would be a circular reference (the pool names this function as its trigger); one action, on this account and region's pools, and the pool comes from Cognito's event.",
+    });
+    return this;
+  }
+
   /** The user pool whose tokens the API accepts: JWT_ISSUER and JWT_AUDIENCE (the authorizer verifies them itself). */
   bindTokenIssuer(issuer: string, audience: string): this {
     this.addEnvironment(ENV.jwtIssuer, issuer);

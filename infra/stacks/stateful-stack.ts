@@ -9,6 +9,7 @@ import {
   UserPool,
   UserPoolClient,
   UserPoolGroup,
+  UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -20,6 +21,11 @@ import { IDEMPOTENCY_TABLE, MAIN_TABLE } from '../../shared/adapters/dynamodb/ta
 import { JOB_RETENTION_DAYS } from '../../shared/domain/bulk/jobs';
 import { JOB_PREFIX } from '../../shared/adapters/s3/job-keys';
 import { BULK_JOB_QUEUE_VISIBILITY_TIMEOUT, SUBMISSION_QUEUE_VISIBILITY_TIMEOUT, type StageConfig } from '../constructs/stage-config';
+import { TesseraFunction } from '../constructs/tessera-function';
+import { constructIdFor } from './functions';
+
+/** The user pool's post-confirmation trigger: a confirmed sign-up joins its groups. */
+export const SIGN_UP_TRIGGER = 'auth/post-confirmation';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: StageConfig;
@@ -27,7 +33,7 @@ export interface StatefulStackProps extends StackProps {
 
 /**
  * Everything that holds data and must survive a redeploy of the code: the tables, the media
- * bucket, the submission queue and the user pool. Changes here are rare and reviewed; the
+ * bucket, the submission queue and the user pool (with its sign-up trigger). Changes here are rare and reviewed; the
  * stateless stack receives these resources as props.
  */
 export class StatefulStack extends Stack {
@@ -46,6 +52,7 @@ export class StatefulStack extends Stack {
   readonly userPoolClient: UserPoolClient;
   readonly groups: Record<(typeof GROUPS)[number], UserPoolGroup>;
   readonly payoutDetailsKey: Key;
+  readonly signUpTrigger: TesseraFunction;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -217,6 +224,16 @@ export class StatefulStack extends Stack {
         new UserPoolGroup(this, `Group-${name}`, { userPool: this.userPool, groupName: name, description: `Tessera ${name}` }),
       ]),
     ) as Record<(typeof GROUPS)[number], UserPoolGroup>;
+
+    // The one function of this stack, as it must be in the stack of the pool that calls it. Cognito
+    // waits 5 s for a trigger. The grouping rule is the domain's (shared/domain/access/sign-up.ts).
+    this.signUpTrigger = new TesseraFunction(this, constructIdFor(SIGN_UP_TRIGGER), {
+      handler: SIGN_UP_TRIGGER,
+      config,
+      description: 'Tessera: a confirmed sign-up joins its groups',
+      timeout: Duration.seconds(5),
+    }).bindUserPoolGrouping();
+    this.userPool.addTrigger(UserPoolOperation.POST_CONFIRMATION, this.signUpTrigger.function);
 
     // Users may read their org but never write it: custom:org_id decides which organisation's data a token reaches.
     const writable = new ClientAttributes().withStandardAttributes({ email: true, fullname: true, preferredUsername: true, locale: true });

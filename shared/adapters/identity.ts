@@ -1,4 +1,5 @@
-import { AdminDeleteUserCommand, CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminAddUserToGroupCommand, AdminDeleteUserCommand, CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
+import type { Group } from '../api/routes';
 
 /** The user directory, as the use cases need it: deleting a user who asked for erasure. */
 export interface IdentityDirectory {
@@ -6,11 +7,17 @@ export interface IdentityDirectory {
   deleteUser(userId: string): Promise<boolean>;
 }
 
+/** The user directory's groups, as the sign-up trigger needs them. */
+export interface GroupDirectory {
+  /** Puts the user with this username in a group; a no-op when they are in it already. */
+  addToGroup(username: string, group: Group): Promise<void>;
+}
+
 /**
  * Cognito. Users sign in with their email, so the username is looked up from the `sub` first
  * (ListUsers with a filter on one exact value), then deleted.
  */
-export class CognitoDirectory implements IdentityDirectory {
+export class CognitoDirectory implements IdentityDirectory, GroupDirectory {
   constructor(
     private readonly client: CognitoIdentityProviderClient,
     private readonly userPoolId: string,
@@ -28,5 +35,9 @@ export class CognitoDirectory implements IdentityDirectory {
       if ((e as Error).name === 'UserNotFoundException') return false;
       throw e;
     }
+  }
+
+  async addToGroup(username: string, group: Group): Promise<void> {
+    await this.client.send(new AdminAddUserToGroupCommand({ UserPoolId: this.userPoolId, Username: username, GroupName: group }));
   }
 }

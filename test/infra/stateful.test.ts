@@ -9,6 +9,7 @@ import { JOB_PREFIX } from '../../shared/adapters/s3/job-keys';
 import { JOB_RETENTION_DAYS } from '../../shared/domain/bulk/jobs';
 import { IDEMPOTENCY_TABLE, MAIN_TABLE } from '../../shared/adapters/dynamodb/table-design';
 import { GROUPS } from '../../shared/api/routes';
+import { SIGN_UP_TRIGGER } from '../../infra/stacks/stateful-stack';
 
 /**
  * The stateful stack of the dev stage, and cdk-nag over every dev stack. Lambda bundling is
@@ -197,6 +198,38 @@ describe('user pool', () => {
       ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
       PreventUserExistenceErrors: 'ENABLED',
     });
+  });
+
+  it('puts a confirmed sign-up in its groups with a post-confirmation trigger, the one Tessera function of this stack', () => {
+    const fns = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([, f]) => f.Metadata?.['tessera:handler']);
+    expect(fns.map(([, f]) => f.Metadata?.['tessera:handler'])).toEqual([SIGN_UP_TRIGGER]);
+    const [fnId, fn] = fns[0]!;
+    // Cognito waits 5 s for a trigger; the function needs no pool id (it comes with each event).
+    expect(fn.Properties.Timeout).toBeLessThanOrEqual(5);
+    expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME']);
+    const [, pool] = Object.entries(template.findResources('AWS::Cognito::UserPool'))[0]!;
+    expect(pool.Properties.LambdaConfig).toEqual({ PostConfirmation: { 'Fn::GetAtt': [fnId, 'Arn'] } });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'cognito-idp.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      SourceArn: { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::Cognito::UserPool'))[0], 'Arn'] },
+    });
+  });
+
+  it("lets the trigger only add users to groups, on this account and region's pools (the pool's own ARN would be a circular reference)", () => {
+    const [, fn] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, f]) => f.Metadata?.['tessera:handler'] === SIGN_UP_TRIGGER)!;
+    const role = template.toJSON().Resources[fn.Properties.Role['Fn::GetAtt'][0]];
+    const statements = role.Properties.Policies.flatMap((p: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } }) => p.PolicyDocument.Statement);
+    const cognito = statements.filter((st: { Action: string | string[] }) => [st.Action].flat().some((a) => a.startsWith('cognito-idp:')));
+    expect(cognito).toEqual([
+      expect.objectContaining({
+        Action: 'cognito-idp:AdminAddUserToGroup',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cognito-idp:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':userpool/*']] },
+      }),
+    ]);
+    const actions = statements.flatMap((st: { Action: string | string[] }) => [st.Action].flat()).sort();
+    expect(actions).toEqual(['cognito-idp:AdminAddUserToGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
   });
 
   it('never lets a user write their own custom:org_id', () => {
