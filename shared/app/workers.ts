@@ -187,7 +187,7 @@ export async function eraseMeUseCase(deps: Deps, workerId: string) {
   let pages = 0;
   do {
     const page = await deps.marketplace.listAssignmentsByWorker(workerId, 100, cursor);
-    for (const a of page.items) if (a.submissionContext?.sourceIp || a.submissionContext?.userAgent) scrubbed += (await deps.marketplace.scrubSubmissionContext(a.assignmentId)) ? 1 : 0;
+    for (const a of page.items) if (a.submissionContext?.sourceIp || a.submissionContext?.userAgent || a.submissionContext?.location || a.risk) scrubbed += (await deps.marketplace.scrubSubmissionContext(a.assignmentId)) ? 1 : 0;
     cursor = page.nextCursor;
   } while (cursor && ++pages < ERASURE_ASSIGNMENT_PAGES);
   const complete = !cursor;

@@ -696,15 +696,20 @@ export class DynamoMarketplaceStore {
     }
   }
 
-  /** Erasure: the network details recorded with a submission go; the answer and its decision stay. */
+  /**
+   * Erasure: the network details and the reported location recorded with a submission go, and so
+   * does its risk record (its evidence holds countries and distances measured from them); the
+   * answer and its decision stay.
+   */
   async scrubSubmissionContext(assignmentId: string): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: Keys.assignment(assignmentId),
-          UpdateExpression: 'REMOVE submissionContext.sourceIp, submissionContext.userAgent',
-          ConditionExpression: 'attribute_exists(submissionContext)',
+          UpdateExpression: 'REMOVE submissionContext.sourceIp, submissionContext.userAgent, submissionContext.#location, risk',
+          ConditionExpression: 'attribute_exists(submissionContext) OR attribute_exists(risk)',
+          ExpressionAttributeNames: { '#location': 'location' },
         }),
       );
       return true;
