@@ -76,7 +76,8 @@ export class WorkflowsStack extends Stack {
     this.closureWorkflow = new ClosureWorkflow(this, 'ClosureWorkflow', { config, functions: { releaseOpenSlots: w.closeProject } });
     // Anything here that can complete a microtask's set of answers may start its review (the API's return route too, in its stack).
     for (const fn of [w.submissionConsumer, w.closeProject, w.sweepLeases]) fn.bindStateMachineStart(this.reviewWorkflow.stateMachine, ENV.reviewStateMachineArn);
-    w.expireProjects.bindStateMachineStart(this.closureWorkflow.stateMachine, ENV.closureStateMachineArn);
+    // Whatever closes a project starts its closure: the expiry sweep, and the review that finishes a project's last microtask.
+    for (const fn of [w.expireProjects, w.reviewFinalize]) fn.bindStateMachineStart(this.closureWorkflow.stateMachine, ENV.closureStateMachineArn);
 
     // --- Expired claims give their slots back: a sweep every five minutes (not TTL, whose deletion can lag for days).
     new Rule(this, 'LeaseSweepSchedule', {

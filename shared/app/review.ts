@@ -10,6 +10,7 @@ import { reviewByConsensus, type ConsensusOutcome, type SubmittedAnswer } from '
 import { GOLD_MATCHED, isGoldRule, reviewByGold } from '../domain/quality/gold-review';
 import type { Deps } from './deps';
 import { reputationFor } from './workers';
+import { completeProjectIfDone } from './projects';
 
 /** State passed between the review workflow's tasks (JSONPath, each task returns the whole state). */
 export interface ReviewState {
@@ -133,7 +134,7 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
       activeMs: stats.activeMs,
       ...(answer.submittedAt ? { latencySeconds: (Date.parse(now) - Date.parse(answer.submittedAt)) / 1000 } : {}),
     };
-    await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, { hold, stats, client });
+    await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, { hold, stats, client, projectId: project.projectId });
     // The bonuses' escrow stayed reserved through the approval; each entry is idempotent on its id.
     for (const b of settlement?.bonuses ?? []) {
       await deps.ledger.post(Entries.bonus(project.orgId, workerId, b.amountMinor, b.feeMinor, b.reason, { ...meta, entryId: `autobonus:${b.rule}:${assignmentId}`, refs: { ...meta.refs, rule: b.rule } }, 'escrow'));
@@ -145,6 +146,8 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
   await deps.marketplace.setMicrotaskStatus(state.microtaskId, ['reviewing', 'open', 'review_failed'], 'completed', {
     result: c ? { ...c, decidedAt: now } : { answer: null, confidence: 0, method: 'none', decided: false, details: {}, decidedAt: now },
   });
+  // Checked on every run, a retry included: the run that finished the last microtask may have stopped before this.
+  await completeProjectIfDone(deps, project.projectId);
   return { ...state, applied: { approved, rejected } };
 }
 

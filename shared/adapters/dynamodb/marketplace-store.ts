@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { conflict, forbidden } from '../../domain/errors';
 import type { LedgerEntry } from '../../domain/ledger/ledger';
 import type { Assignment, ReviewDecision } from '../../domain/marketplace/assignment';
 import { OPEN_INDEX_SHARDS, openIndexShard, type GoldStandard, type Microtask, type MicrotaskResult } from '../../domain/marketplace/microtask';
 import type { Project } from '../../domain/marketplace/project';
+import { emptyProgress, MICROTASK_COUNTER, type ProjectProgress } from '../../domain/marketplace/progress';
 import type { Currency } from '../../domain/money';
 import { assertWithinBudget } from '../../domain/marketplace/pricing';
 import type { DynamoLedger } from './ledger-store';
@@ -251,6 +251,8 @@ export class DynamoMarketplaceStore {
     ];
     const ledgerOffset = items.length;
     if (escrow) items.push(...this.ledger.transactItems(escrow));
+    // Last and unconditional, so the indexes read on failure above stay where they are.
+    items.push(this.progressUpdate(project.projectId, { mt_total: microtasks.length, mt_open: microtasks.length }));
     try {
       await transactWrite(this.client, items);
       return true;
@@ -635,6 +637,7 @@ export class DynamoMarketplaceStore {
         // The lease is over: the sweeper has nothing to reclaim.
         { Update: { TableName: this.table, Key: Keys.claimGuard(a.microtaskId, a.workerId), UpdateExpression: 'REMOVE gsi1pk, gsi1sk' } },
         this.releaseActiveClaim(a.workerId),
+        this.progressUpdate(a.projectId, { asg_submitted: 1 }),
       ]);
     } catch (e) {
       if (e instanceof ConditionsFailed) throw conflict('assignment_not_open', 'The assignment can no longer be submitted (already submitted, or the lease expired)');
@@ -676,8 +679,13 @@ export class DynamoMarketplaceStore {
    * submitted → approved | rejected, with the money movement in the same transaction. Returns
    * false when the decision had already been applied (a retried state machine task).
    */
-  async decide(assignmentId: string, decision: ReviewDecision, entry: LedgerEntry, extra: { hold?: Hold; stats?: WorkerOutcome; client?: ClientDecisionOutcome } = {}): Promise<boolean> {
-    const { hold, stats, client } = extra;
+  async decide(
+    assignmentId: string,
+    decision: ReviewDecision,
+    entry: LedgerEntry,
+    extra: { hold?: Hold; stats?: WorkerOutcome; client?: ClientDecisionOutcome; projectId?: string } = {},
+  ): Promise<boolean> {
+    const { hold, stats, client, projectId } = extra;
     try {
       await transactWrite(this.client, [
         {
@@ -746,6 +754,7 @@ export class DynamoMarketplaceStore {
           : []),
         // In the same transaction as the status change, so a retried finalize counts nothing twice.
         ...(client ? [{ Update: clientDecisionUpdate(this.table, client) }] : []),
+        ...(projectId ? [this.progressUpdate(projectId, { asg_submitted: -1, [decision.outcome === 'approved' ? 'asg_approved' : 'asg_rejected']: 1 })] : []),
       ]);
       return true;
     } catch (e) {
@@ -913,29 +922,123 @@ export class DynamoMarketplaceStore {
     }));
   }
 
+  /**
+   * Moves a microtask from one of `from` to `to`, and its project's progress counters with it in the
+   * same transaction. The status is read first so the counter it leaves is known; the write is
+   * conditional on that status, and read again when another write moved it meanwhile. False when
+   * the microtask is in none of `from`.
+   */
   async setMicrotaskStatus(microtaskId: string, from: Microtask['status'][], to: Microtask['status'], extra: { result?: MicrotaskResult; error?: unknown } = {}): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: Keys.microtask(microtaskId),
-          UpdateExpression: `SET #status = :to${extra.result ? ', #result = :result' : ''}${extra.error ? ', reviewError = :error' : ''}`,
-          ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
-          ExpressionAttributeNames: { '#status': 'status', ...(extra.result ? { '#result': 'result' } : {}) },
-          ExpressionAttributeValues: {
-            ':to': to,
-            ...Object.fromEntries(from.map((f, i) => [`:from${i}`, f])),
-            ...(extra.result ? { ':result': extra.result } : {}),
-            ...(extra.error ? { ':error': extra.error } : {}),
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const m = await this.getMicrotask(microtaskId, true);
+      if (!m || !from.includes(m.status)) return false;
+      try {
+        await transactWrite(this.client, [
+          {
+            Update: {
+              TableName: this.table,
+              Key: Keys.microtask(microtaskId),
+              UpdateExpression: `SET #status = :to${extra.result ? ', #result = :result' : ''}${extra.error ? ', reviewError = :error' : ''}`,
+              ConditionExpression: '#status = :seen',
+              ExpressionAttributeNames: { '#status': 'status', ...(extra.result ? { '#result': 'result' } : {}) },
+              ExpressionAttributeValues: {
+                ':to': to,
+                ':seen': m.status,
+                ...(extra.result ? { ':result': extra.result } : {}),
+                ...(extra.error ? { ':error': extra.error } : {}),
+              },
+            },
           },
-        }),
-      );
+          this.progressUpdate(m.projectId, { [`mt_${MICROTASK_COUNTER[m.status]}`]: -1, [`mt_${MICROTASK_COUNTER[to]}`]: 1 }),
+        ]);
+        return true;
+      } catch (e) {
+        if (!(e instanceof ConditionsFailed)) throw e;
+      }
+    }
+    throw conflict('microtask_busy', `Microtask ${microtaskId} kept changing status; retry`);
+  }
+
+  // ---------------------------------------------------------------- progress
+
+  /** ADDs to the project's progress counters: one unconditional item for the transaction of a state change. */
+  private progressUpdate(projectId: string, adds: Record<string, number>): TransactItem {
+    const entries = Object.entries(adds).filter(([, n]) => n !== 0);
+    return {
+      Update: {
+        TableName: this.table,
+        Key: Keys.projectProgress(projectId),
+        UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')} SET projectId = :project, #type = :type`,
+        ExpressionAttributeNames: { '#type': 'type', ...Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])) },
+        ExpressionAttributeValues: { ':project': projectId, ':type': 'ProjectProgress', ...Object.fromEntries(entries.map(([, n], i) => [`:c${i}`, n])) },
+      },
+    };
+  }
+
+  /** The project's progress, by key (zeros for a project with none yet). */
+  async getProgress(projectId: string, consistent = false): Promise<ProjectProgress> {
+    const r = await this.client.send(new GetCommand({ TableName: this.table, Key: Keys.projectProgress(projectId), ConsistentRead: consistent }));
+    return progressOf(r.Item);
+  }
+
+  /** The progress of each project asked for (a list page: 100 at most), by key. */
+  async progressOf(projectIds: string[]): Promise<Map<string, ProjectProgress>> {
+    const wanted = [...new Set(projectIds)].slice(0, 100);
+    const out = new Map(wanted.map((p) => [p, emptyProgress()]));
+    let request: Record<string, unknown>[] | undefined = wanted.map((p) => Keys.projectProgress(p));
+    for (let round = 0; request?.length && round < 5; round++) {
+      const r: BatchGetCommandOutput = await this.client.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: request } } }));
+      for (const item of r.Responses?.[this.table] ?? []) out.set(item.projectId as string, progressOf(item));
+      request = r.UnprocessedKeys?.[this.table]?.Keys;
+    }
+    if (request?.length) throw new Error('project progress read left unprocessed keys');
+    return out;
+  }
+
+  /**
+   * published or paused → completed, once: conditional on the status the caller saw, on the
+   * microtask count it saw, and on the progress item showing nothing open, in review or failed,
+   * all in one transaction, so microtasks added meanwhile or a concurrent completion make it fail.
+   * True when this call completed the project.
+   */
+  async complete(project: Project, now: string): Promise<boolean> {
+    if (project.status !== 'published' && project.status !== 'paused') return false;
+    try {
+      await transactWrite(this.client, [
+        {
+          Update: {
+            TableName: this.table,
+            Key: Keys.project(project.projectId),
+            // Out of the task feed with the status change.
+            UpdateExpression: 'SET #status = :completed, updatedAt = :now, completedAt = :now REMOVE gsi2pk, gsi2sk, pausedReason',
+            ConditionExpression: '#status = :from AND microtaskCount = :count',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':completed': 'completed', ':now': now, ':from': project.status, ':count': project.microtaskCount },
+          },
+        },
+        {
+          ConditionCheck: {
+            TableName: this.table,
+            Key: Keys.projectProgress(project.projectId),
+            ConditionExpression: 'mt_total = :count AND mt_open = :zero AND (attribute_not_exists(mt_reviewing) OR mt_reviewing = :zero) AND (attribute_not_exists(mt_reviewFailed) OR mt_reviewFailed = :zero)',
+            ExpressionAttributeValues: { ':count': project.microtaskCount, ':zero': 0 },
+          },
+        },
+      ]);
       return true;
     } catch (e) {
-      if (e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException') return false;
+      if (e instanceof ConditionsFailed) return false;
       throw e;
     }
   }
+}
+
+function progressOf(item: Record<string, unknown> | undefined): ProjectProgress {
+  const n = (k: string) => (typeof item?.[k] === 'number' ? (item[k] as number) : 0);
+  const p = emptyProgress();
+  for (const k of Object.keys(p.microtasks) as (keyof ProjectProgress['microtasks'])[]) p.microtasks[k] = n(`mt_${k}`);
+  for (const k of Object.keys(p.assignments) as (keyof ProjectProgress['assignments'])[]) p.assignments[k] = n(`asg_${k}`);
+  return p;
 }
 
 /**
