@@ -38,8 +38,14 @@ function shuffled<T>(xs: T[]): T[] {
 const statusFilter = (status: string | undefined): Pick<PartitionQuery, 'filter'> =>
   status ? { filter: { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': status } } } : {};
 
-/** How many open microtasks a claim reads from one shard before trying them. */
-const CANDIDATES_PER_SHARD = 25;
+/** How many open microtasks a claim reads from one shard at a time before trying them. */
+const CANDIDATES_PER_PAGE = 25;
+/**
+ * The most open microtasks one claim reads from one shard, page by page: enough that a worker who
+ * has done most of a small project's shard still finds what is left in it, few enough to keep a
+ * claim bounded whatever the project's size (8 shards × 10 pages, in the worst case).
+ */
+export const CANDIDATES_PER_SHARD = 250;
 
 /** How a claim's failure names the per-worker cap and the quota counter, whose positions in the transaction vary. */
 const CAP_ITEM = 100;
@@ -412,10 +418,12 @@ export class DynamoMarketplaceStore {
 
   /**
    * Claims one open slot of the project for the worker, or returns undefined when none is left
-   * that this worker has not done. Bounded work: at most OPEN_INDEX_SHARDS small queries and a few
-   * transactions, whatever the project's size. With `limits`, the same transaction counts the claim
-   * against the worker's cap on the project and its quota segment, each under a condition, so
-   * concurrent claims can never take more than either allows.
+   * that this worker has not done. Bounded work whatever the project's size: per shard, pages of
+   * open microtasks up to CANDIDATES_PER_SHARD, each with one batched read of the worker's claim
+   * guards, and transactions only on microtasks the worker has not claimed; usually one page.
+   * With `limits`, the same transaction counts the claim against the worker's cap on the project
+   * and its quota segment, each under a condition, so concurrent claims can never take more than
+   * either allows.
    */
   async claimNext(
     project: Project,
@@ -426,29 +434,31 @@ export class DynamoMarketplaceStore {
     let conflicts = 0;
     const filled = new Set<string>();
     for (const shard of shuffled([...Array(OPEN_INDEX_SHARDS).keys()])) {
-      for (const candidate of shuffled(await this.openCandidates(project.projectId, shard, CANDIDATES_PER_SHARD))) {
-        const segment = limits.segmentOf?.(candidate);
-        if (segment === null || (segment && filled.has(segment.key))) continue; // not in any quota, or its quota is full
-        let m: Microtask | undefined = candidate;
-        for (let attempt = 0; m && m.openSlots > 0 && m.status === 'open' && attempt < 3; attempt++) {
-          const assignment: Assignment = { ...build(m), ...(segment ? { quotaSegment: segment.key } : {}), ...(limits.perWorkerCap ? { capped: true } : {}) };
-          try {
-            await this.claimSlot(project, m, assignment, { segment, perWorkerCap: limits.perWorkerCap, maxActiveClaims: limits.maxActiveClaims });
-            return { assignment, microtask: m, conflicts, filledSegments: [...filled] };
-          } catch (e) {
-            if (!(e instanceof ConditionsFailed)) throw e;
-            conflicts++;
-            if (e.failed.includes(3)) throw conflict('project_not_open', 'The project is not accepting work right now');
-            if (e.failed.includes(ACTIVE_CLAIMS_ITEM)) {
-              throw conflict('claim_limit_reached', `You already hold ${limits.maxActiveClaims} claimed tasks; submit or return one first`, { limit: limits.maxActiveClaims });
+      for await (const page of this.openCandidates(project.projectId, shard, workerId)) {
+        for (const candidate of shuffled(page)) {
+          const segment = limits.segmentOf?.(candidate);
+          if (segment === null || (segment && filled.has(segment.key))) continue; // not in any quota, or its quota is full
+          let m: Microtask | undefined = candidate;
+          for (let attempt = 0; m && m.openSlots > 0 && m.status === 'open' && attempt < 3; attempt++) {
+            const assignment: Assignment = { ...build(m), ...(segment ? { quotaSegment: segment.key } : {}), ...(limits.perWorkerCap ? { capped: true } : {}) };
+            try {
+              await this.claimSlot(project, m, assignment, { segment, perWorkerCap: limits.perWorkerCap, maxActiveClaims: limits.maxActiveClaims });
+              return { assignment, microtask: m, conflicts, filledSegments: [...filled] };
+            } catch (e) {
+              if (!(e instanceof ConditionsFailed)) throw e;
+              conflicts++;
+              if (e.failed.includes(3)) throw conflict('project_not_open', 'The project is not accepting work right now');
+              if (e.failed.includes(ACTIVE_CLAIMS_ITEM)) {
+                throw conflict('claim_limit_reached', `You already hold ${limits.maxActiveClaims} claimed tasks; submit or return one first`, { limit: limits.maxActiveClaims });
+              }
+              if (e.failed.includes(CAP_ITEM)) throw forbidden('assignment_cap_reached', `You have claimed the most assignments one worker may take in this project (${limits.perWorkerCap})`, { maxAssignmentsPerWorker: limits.perWorkerCap });
+              if (e.failed.includes(QUOTA_ITEM) && segment) {
+                filled.add(segment.key);
+                break;
+              }
+              if (e.failed.includes(1)) break; // this worker already has this microtask
+              m = await this.getMicrotask(m.microtaskId, true); // another worker took the slot first: look again
             }
-            if (e.failed.includes(CAP_ITEM)) throw forbidden('assignment_cap_reached', `You have claimed the most assignments one worker may take in this project (${limits.perWorkerCap})`, { maxAssignmentsPerWorker: limits.perWorkerCap });
-            if (e.failed.includes(QUOTA_ITEM) && segment) {
-              filled.add(segment.key);
-              break;
-            }
-            if (e.failed.includes(1)) break; // this worker already has this microtask
-            m = await this.getMicrotask(m.microtaskId, true); // another worker took the slot first: look again
           }
         }
       }
@@ -457,29 +467,53 @@ export class DynamoMarketplaceStore {
   }
 
   /**
-   * Up to `limit` open microtasks of one shard, read from a random point of the shard and wrapping
-   * around. Microtask ids are hashes, so a random start spreads concurrent workers over the whole
-   * shard instead of having them all race for its first items, and a worker who has done the
-   * first ones still finds the rest. At most two bounded queries.
+   * The open microtasks of one shard this worker has not claimed before, a page at a time, read
+   * from a random point of the shard and wrapping around, up to CANDIDATES_PER_SHARD read. Microtask
+   * ids are hashes, so a random start spreads concurrent workers over the whole shard instead of
+   * having them all race for its first items. Each page's microtasks already done by this worker
+   * are dropped by one batched read of their claim guards, so paging on past them costs reads, not
+   * failed transactions; the claim transaction's own guard condition still decides.
    */
-  private async openCandidates(projectId: string, shard: number, limit: number): Promise<Microtask[]> {
+  private async *openCandidates(projectId: string, shard: number, workerId: string): AsyncGenerator<Microtask[]> {
     const pk = Keys.openMicrotask(projectId, shard, '').gsi1pk;
     const start = `mt_${randomBytes(2).toString('hex')}`;
-    const query = async (condition: string, n: number) =>
-      (
-        await this.client.send(
+    let read = 0;
+    for (const range of ['gsi1sk >= :start', 'gsi1sk < :start']) {
+      let after: Record<string, unknown> | undefined;
+      do {
+        const r = await this.client.send(
           new QueryCommand({
             TableName: this.table,
             IndexName: MAIN_TABLE.indexes[0].indexName,
-            KeyConditionExpression: `gsi1pk = :pk AND ${condition}`,
+            KeyConditionExpression: `gsi1pk = :pk AND ${range}`,
             ExpressionAttributeValues: { ':pk': pk, ':start': start },
-            Limit: n,
+            Limit: Math.min(CANDIDATES_PER_PAGE, CANDIDATES_PER_SHARD - read),
+            ExclusiveStartKey: after,
           }),
-        )
-      ).Items ?? [];
-    const after = await query('gsi1sk >= :start', limit);
-    const before = after.length < limit ? await query('gsi1sk < :start', limit - after.length) : [];
-    return [...after, ...before].map((i) => strip<Microtask>(i)!);
+        );
+        const items = (r.Items ?? []).map((i) => strip<Microtask>(i)!);
+        read += items.length;
+        const done = await this.claimedBy(workerId, items.map((m) => m.microtaskId));
+        const fresh = items.filter((m) => !done.has(m.microtaskId));
+        if (fresh.length) yield fresh;
+        after = r.LastEvaluatedKey;
+      } while (after && read < CANDIDATES_PER_SHARD);
+      if (read >= CANDIDATES_PER_SHARD) return;
+    }
+  }
+
+  /** Which of these microtasks (one page: ≤ 100) the worker has claimed before: their claim guards, by key. */
+  private async claimedBy(workerId: string, microtaskIds: string[]): Promise<Set<string>> {
+    const done = new Set<string>();
+    let request: Record<string, unknown>[] | undefined = microtaskIds.map((id) => Keys.claimGuard(id, workerId));
+    // Unprocessed keys come back under throttling; a few rounds at most.
+    for (let round = 0; request?.length && round < 5; round++) {
+      const r: BatchGetCommandOutput = await this.client.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: request, ProjectionExpression: 'microtaskId' } } }));
+      for (const item of r.Responses?.[this.table] ?? []) done.add(item.microtaskId as string);
+      request = r.UnprocessedKeys?.[this.table]?.Keys;
+    }
+    // Keys left unread count as not done: the claim transaction's guard refuses them if they are.
+    return done;
   }
 
   /** Claimed-and-unsubmitted assignments the worker holds now (the claim cap's counter). */
