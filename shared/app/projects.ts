@@ -63,17 +63,15 @@ export async function listProjectsUseCase(deps: Deps, orgId: string, limit: numb
 
 /**
  * After a microtask was done with. A published or paused project whose every microtask is done
- * with completes, exactly once (a conditional write on its status and progress counters), and is
- * closed by the workflow that closes a cancelled project: what escrow its microtasks still hold for
- * slots nobody will answer goes back to the client. A retry after a completion starts the closure
- * again; its execution name makes that once.
+ * with completes, exactly once (a conditional write on its status and progress counters). Its
+ * completion puts it on the deadline index, due at once, so the expiry sweep closes it by the
+ * workflow that closes a cancelled or expired project: what escrow its microtasks still hold for
+ * slots nobody will answer goes back to the client.
  */
 export async function completeProjectIfDone(deps: Deps, projectId: string): Promise<{ completed: boolean }> {
   const [project, progress] = await Promise.all([deps.marketplace.getProject(projectId, true), deps.marketplace.getProgress(projectId, true)]);
-  if (!project) return { completed: false };
-  const completed = project.status !== 'completed' && allWorkDone(progress, project.microtaskCount) && (await deps.marketplace.complete(project, deps.now()));
-  if ((completed || project.status === 'completed') && project.publishedAt) await deps.closureWorkflow().start(`close-${projectId}`, { projectId });
-  return { completed };
+  if (!project || !allWorkDone(progress, project.microtaskCount)) return { completed: false };
+  return { completed: await deps.marketplace.complete(project, deps.now()) };
 }
 
 export async function createProjectUseCase(deps: Deps, orgId: string, input: NewProject) {
@@ -334,9 +332,11 @@ export async function expireProjectsUseCase(deps: Deps) {
     const didExpire = await deps.marketplace.expire(project, due.deadline, now);
     if (didExpire) expired++;
     const isExpired = didExpire || project.status === 'expired';
+    // A completed project is here because its completion put it here, to be closed the same way.
+    const closes = isExpired || project.status === 'completed';
     // The entry goes only after the closure has started (its execution name makes that once), so a
     // sweep that fails in between is finished by the next one.
-    if (isExpired && project.publishedAt) await deps.closureWorkflow().start(`close-${project.projectId}`, { projectId: project.projectId });
+    if (closes && project.publishedAt) await deps.closureWorkflow().start(`close-${project.projectId}`, { projectId: project.projectId });
     const closedAnyway = project.status === 'completed' || project.status === 'cancelled';
     if (isExpired || closedAnyway || project.deadline !== due.deadline) await deps.marketplace.removeDeadline(project.projectId, due.deadline);
   }

@@ -40,8 +40,7 @@ export function makeDeps(client: DynamoDBDocumentClient, tableName: string, over
     submissions: () => ({ announce: async () => undefined }) as unknown as SubmissionQueue,
     reviewWorkflow: unused as () => Workflow,
     payoutWorkflow: unused as () => Workflow,
-    // A review that finishes a project's last microtask closes the project: started, with nothing to run here.
-    closureWorkflow: () => ({ start: async () => ({ started: true }) }) as unknown as Workflow,
+    closureWorkflow: unused as () => Workflow,
     payments: { charge: unused },
     payoutProvider: { send: unused, verifyRecipient: unused },
     payoutDetails: () => sealer,

@@ -1033,7 +1033,8 @@ export class DynamoMarketplaceStore {
    * published or paused → completed, once: conditional on the status the caller saw, on the
    * microtask count it saw, and on the progress item showing nothing open, in review or failed,
    * all in one transaction, so microtasks added meanwhile or a concurrent completion make it fail.
-   * True when this call completed the project.
+   * The same transaction puts the project on the deadline index, due now: the sweep that closes
+   * expired projects finds it there and starts its closure. True when this call completed the project.
    */
   async complete(project: Project, now: string): Promise<boolean> {
     if (project.status !== 'published' && project.status !== 'paused') return false;
@@ -1058,6 +1059,7 @@ export class DynamoMarketplaceStore {
             ExpressionAttributeValues: { ':count': project.microtaskCount, ':zero': 0 },
           },
         },
+        this.deadlinePut(project.projectId, now),
       ]);
       return true;
     } catch (e) {
