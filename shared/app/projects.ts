@@ -69,9 +69,13 @@ export async function listProjectsUseCase(deps: Deps, orgId: string, limit: numb
  * slots nobody will answer goes back to the client.
  */
 export async function completeProjectIfDone(deps: Deps, projectId: string): Promise<{ completed: boolean }> {
-  const [project, progress] = await Promise.all([deps.marketplace.getProject(projectId, true), deps.marketplace.getProgress(projectId, true)]);
-  if (!project || !allWorkDone(progress, project.microtaskCount)) return { completed: false };
-  return { completed: await deps.marketplace.complete(project, deps.now()) };
+  // A pause or resume between the read and the write fails the write: read again, or no later review would come to complete it.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const [project, progress] = await Promise.all([deps.marketplace.getProject(projectId, true), deps.marketplace.getProgress(projectId, true)]);
+    if (!project || (project.status !== 'published' && project.status !== 'paused') || !allWorkDone(progress, project.microtaskCount)) return { completed: false };
+    if (await deps.marketplace.complete(project, deps.now())) return { completed: true };
+  }
+  return { completed: false };
 }
 
 export async function createProjectUseCase(deps: Deps, orgId: string, input: NewProject) {
