@@ -9,6 +9,7 @@ import type { RouteName } from '../../shared/api/routes';
 import { ENV } from '../../shared/config';
 import type { StageConfig } from '../constructs/stage-config';
 import { JOB_PREFIX } from '../../shared/adapters/s3/job-keys';
+import { IP_COUNTRY_TABLE_KEY } from '../../shared/adapters/s3/ip-country-table';
 import { cognitoIssuer, TesseraApi } from '../constructs/tessera-api';
 import type { TesseraFunction } from '../constructs/tessera-function';
 import { assertEveryFunctionHasAccess, makeFunctions, type ApiWorkerName } from './functions';
@@ -86,7 +87,8 @@ export class StatelessStack extends Stack {
     for (const fn of [r.listProjects, r.getProject, r.getResults, r.getMicrotask, r.getAccount, r.getStatement, r.listMyAssignments, r.getAssignment, r.getEarnings, r.getMyStatement, r.getPayoutRun, r.getReconciliation]) {
       grant(fn, reads);
     }
-    grant(r.submitAnswer, (fn) => writes(fn).bindQueueSend(submissionQueue));
+    // Submits measure the address's country against the profile's, from the operator's table (one key, read only).
+    grant(r.submitAnswer, (fn) => writes(fn).bindQueueSend(submissionQueue).bindBucketObjects(mediaBucket, IP_COUNTRY_TABLE_KEY, 'read'));
     // Media: every object action is confined to the media/ prefix (keys are media/<project>/<assignment>/<media>).
     grant(r.requestMediaUpload, (fn) => writes(fn).bindBucket(mediaObjectsBucket, 'upload', MEDIA_OBJECTS));
     grant(r.confirmMedia, (fn) => writes(fn).bindBucket(mediaObjectsBucket, 'inspect', MEDIA_OBJECTS));
@@ -95,7 +97,7 @@ export class StatelessStack extends Stack {
     grant(r.claimReviewTask, (fn) => writes(fn).bindBucket(mediaObjectsBucket, 'read', MEDIA_OBJECTS));
     for (const fn of [r.decideReviewTask, r.reviseAnswer, r.decideAcceptance]) grant(fn, writes);
     // Public, authenticated by the completion token; not idempotent (the token is single-use instead).
-    grant(r.submitExternalAnswer, (fn) => fn.bindTable(table, 'readWrite').bindQueueSend(submissionQueue));
+    grant(r.submitExternalAnswer, (fn) => fn.bindTable(table, 'readWrite').bindQueueSend(submissionQueue).bindBucketObjects(mediaBucket, IP_COUNTRY_TABLE_KEY, 'read'));
     for (const fn of [r.getMyProfile, r.getTaskFeed, r.getMyReputation, r.listMyQualifications, r.getMyStanding, r.exportMyData, r.getQualificationType, r.listAppeals, r.getClientReputation, r.getReviewerPool, r.listRejectionAppeals, r.answerTraining]) grant(fn, reads);
     for (const fn of [r.putMyProfile, r.fileAppeal, r.createQualificationType, r.grantQualification, r.revokeQualification, r.startAttempt, r.submitAttempt, r.blockWorker, r.unblockWorker, r.excludeWorker, r.includeWorker, r.setPlatformStanding, r.liftPlatformStanding, r.decideAppeal, r.decideRejectionAppeal]) {
       grant(fn, writes);

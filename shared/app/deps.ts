@@ -19,7 +19,8 @@ import { JobFiles } from '../adapters/s3/job-files';
 import { sandboxPayments, sandboxPayouts } from '../adapters/sandbox-providers';
 import { config } from '../config';
 import type { PaymentProvider, PayoutProvider } from '../domain/payouts/payouts';
-import { LOCAL_IP_COUNTRIES, StaticIpCountryResolver, type IpCountryResolver } from '../domain/quality/ip-country';
+import type { IpCountryResolver } from '../domain/quality/ip-country';
+import { BucketIpCountryResolver } from '../adapters/s3/ip-country-table';
 
 /**
  * The composition root: which adapter serves which port. Built once per cold start, on first use,
@@ -91,7 +92,8 @@ export function getDeps(): Deps {
     billing: new DynamoBillingStore(clients.dynamo(), table, ledger),
     media: new DynamoMediaStore(clients.dynamo(), table),
     fingerprints: new DynamoFingerprintStore(clients.dynamo(), table),
-    ipCountry: new StaticIpCountryResolver(LOCAL_IP_COUNTRIES),
+    // A warning, not an error: without a table every address is unknown and the signal says so.
+    ipCountry: new BucketIpCountryResolver(clients.s3, config.mediaBucket, (reason) => console.warn(JSON.stringify({ level: 'WARN', message: 'IP country table unavailable', reason }))),
     mediaStorage: () => (storage ??= new MediaStorage(clients.s3(), config.mediaBucket())),
     workers: new DynamoWorkerStore(clients.dynamo(), table),
     identity: () => (identity ??= new CognitoDirectory(clients.cognito(), config.userPoolId())),

@@ -202,7 +202,7 @@ describe('least privilege', () => {
   const expectedEnv: Record<string, string[]> = {
     'api/health': [...table, ENV.mediaBucket, ENV.submissionQueueUrl],
     'api/openapi': [],
-    'api/submit-answer': [...writer, ENV.submissionQueueUrl],
+    'api/submit-answer': [...writer, ENV.submissionQueueUrl, ENV.mediaBucket],
     'api/start-payout-run': [...writer, ENV.payoutStateMachineArn],
     'api/resume-payout-run': [...writer, ENV.payoutStateMachineArn],
     'api/cancel-project': [...writer, ENV.closureStateMachineArn],
@@ -243,7 +243,7 @@ describe('least privilege', () => {
   expectedEnv['api/claim-review-task'] = [...writer, ENV.mediaBucket];
   for (const h of ['api/decide-review-task', 'api/revise-answer', 'api/decide-acceptance']) expectedEnv[h] = writer;
   // Public and not idempotent: the single-use completion token takes the idempotency key's place.
-  expectedEnv['api/submit-external-answer'] = [...table, ENV.submissionQueueUrl];
+  expectedEnv['api/submit-external-answer'] = [...table, ENV.submissionQueueUrl, ENV.mediaBucket];
   // API keys: creation is not replayed from the idempotency table, which would keep the key in clear.
   for (const h of ['api/create-api-key', 'api/revoke-api-key']) expectedEnv[h] = table;
   expectedEnv['api/list-api-keys'] = table;
@@ -339,8 +339,10 @@ describe('least privilege', () => {
       'api/claim-review-task': ['s3:GetObject'],
     };
     for (const [handler, { id }] of functionsByHandler()) {
-      // Bulk jobs have object actions of their own, under jobs/ (checked with the bulk job grants).
-      const objectStatements = grantsOf(id).statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:') && a !== 's3:ListBucket') && !JSON.stringify(s.Resource).includes('/jobs/'));
+      // Bulk jobs have object actions of their own, under jobs/ (checked with the bulk job grants), and submits read the IP country table under config/ (below).
+      const objectStatements = grantsOf(id).statements.filter(
+        (s) => [s.Action].flat().some((a) => a.startsWith('s3:') && a !== 's3:ListBucket') && !JSON.stringify(s.Resource).includes('/jobs/') && !JSON.stringify(s.Resource).includes('/config/'),
+      );
       expect(objectStatements.flatMap((s) => [s.Action].flat()).sort(), handler).toEqual(expected[handler] ?? []);
       for (const s of objectStatements) {
         const resource = JSON.stringify(s.Resource);
@@ -393,6 +395,17 @@ describe('bulk job runners', () => {
       workflowsTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: fn.id }, BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] });
       expect(fn.r.Properties.Timeout, handler).toBe(BULK_JOB_RUNNER.timeout.toSeconds());
       expect(statefulQueueVisibility).toBeGreaterThanOrEqual(6 * fn.r.Properties.Timeout);
+    }
+  });
+
+  it('lets only the submit routes read the IP country table, that one object and nothing else under config/', () => {
+    for (const [handler, { id }] of functionsByHandler()) {
+      const config = grantsOf(id).statements.filter((s) => JSON.stringify(s.Resource).includes('/config/'));
+      const expected = ['api/submit-answer', 'api/submit-external-answer'].includes(handler) ? [{ actions: ['s3:GetObject'], key: '/config/ip-country.csv' }] : [];
+      expect(
+        config.map((s) => ({ actions: [s.Action].flat().sort(), key: JSON.stringify(s.Resource).match(/\/config\/[^"]*/)?.[0] })),
+        handler,
+      ).toEqual(expected);
     }
   });
 

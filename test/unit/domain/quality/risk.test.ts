@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnswerSpec } from '../../../../shared/domain/marketplace/answer-spec';
 import type { MediaCollectionSpec, MediaFacts } from '../../../../shared/domain/marketplace/task-types/media-collection';
 import { distanceMetres } from '../../../../shared/domain/media/geofence';
-import { LOCAL_IP_COUNTRIES, StaticIpCountryResolver } from '../../../../shared/domain/quality/ip-country';
+import { LOCAL_IP_COUNTRIES, parseIpCountryCsv, StaticIpCountryResolver } from '../../../../shared/domain/quality/ip-country';
 import {
   answerDuplicateSignal,
   answerFingerprint,
@@ -154,6 +154,29 @@ describe('IP country', () => {
         expect(await r.countryOf(`5.6.8.${x}`)).toBeUndefined();
       }),
     );
+  });
+
+  it('finds the range of a large generated table by binary search, gaps between ranges unknown', async () => {
+    // 50,000 /25 ranges in public space, each followed by a /25 gap: every covered address resolves, every gap is unknown.
+    const at = (i: number) => `11.${Math.floor(i / 256)}.${i % 256}`;
+    const table: Record<string, string> = {};
+    const countries = ['DE', 'FR', 'US', 'JP', 'BR'];
+    for (let i = 0; i < 50_000; i++) table[`${at(i)}.0/25`] = countries[i % 5]!;
+    const r = new StaticIpCountryResolver(table);
+    expect(r.size).toBe(50_000);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 49_999 }), fc.integer({ min: 0, max: 127 }), async (i, host) => {
+        expect(await r.countryOf(`${at(i)}.${host}`)).toBe(countries[i % 5]);
+        expect(await r.countryOf(`${at(i)}.${host + 128}`)).toBeUndefined();
+      }),
+    );
+  });
+
+  it('reads a country table from CSV, skipping a header and comments, and refuses a malformed line by number', () => {
+    expect(parseIpCountryCsv('network,country\n# from GeoLite2\n81.2.69.0/24,gb\n\n5.6.7.0/24, RU\r\n')).toEqual({ '81.2.69.0/24': 'GB', '5.6.7.0/24': 'RU' });
+    expect(() => parseIpCountryCsv('81.2.69.0/24,GB\n81.2.70.0,GB')).toThrow(/line 2/);
+    expect(() => parseIpCountryCsv('81.2.69.0/24,Britain')).toThrow(/line 1/);
+    expect(() => parseIpCountryCsv('81.2.69.0/40,GB')).toThrow(/CIDR|line 1/);
   });
 
   it('a mismatch with the profile country is a signal with both countries and no address', () => {
