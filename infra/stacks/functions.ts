@@ -31,9 +31,16 @@ const TIMEOUTS: Record<string, Duration> = {
   [WORKER_FUNCTIONS.exportRunner]: BULK_JOB_RUNNER.timeout,
   // Sums every account: the longest an HTTP API integration may take.
   [ROUTES.getReconciliation.handler]: Duration.seconds(29),
+  // Decodes a photo in pure JS for its perceptual hash (a 12 MP JPEG: ~3 s on one vCPU).
+  [ROUTES.confirmMedia.handler]: Duration.seconds(20),
 };
 
-const MEMORY: Record<string, number> = { [WORKER_FUNCTIONS.importRunner]: BULK_JOB_RUNNER.memorySize, [WORKER_FUNCTIONS.exportRunner]: BULK_JOB_RUNNER.memorySize };
+const MEMORY: Record<string, number> = {
+  [WORKER_FUNCTIONS.importRunner]: BULK_JOB_RUNNER.memorySize,
+  [WORKER_FUNCTIONS.exportRunner]: BULK_JOB_RUNNER.memorySize,
+  // One full vCPU, and room for the decoded pixels (24 MP × 4 bytes) beside the file.
+  [ROUTES.confirmMedia.handler]: 1_769,
+};
 
 function make(scope: Construct, config: StageConfig, handler: string, description: string): TesseraFunction {
   return new TesseraFunction(scope, constructIdFor(handler), { handler, config, description, timeout: TIMEOUTS[handler], memorySize: MEMORY[handler] }).bindSettings(config);

@@ -2,8 +2,8 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import type { RgbaImage } from '../domain/media/perceptual-hash';
 
-/** Larger photos are not decoded (a 40 MP RGBA image is 160 MB); their duplicates are then found by bytes only. */
-export const MAX_DECODED_MEGAPIXELS = 40;
+/** Larger photos are not decoded (a 24 MP RGBA image is 96 MB, beside the file in the confirm function's memory); their duplicates are then found by bytes only. */
+export const MAX_DECODED_MEGAPIXELS = 24;
 
 /** The pixels of a JPEG or PNG, or undefined when the file cannot be decoded within the limits. */
 export function decodePhoto(bytes: Uint8Array, family: 'jpeg' | 'png'): RgbaImage | undefined {
