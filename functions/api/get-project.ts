@@ -1,8 +1,8 @@
 import { ROUTES } from '../../shared/api/routes';
 import { getDeps } from '../../shared/app/deps';
-import { ownedProject, projectView } from '../../shared/app/projects';
+import { getProjectUseCase } from '../../shared/app/projects';
 import { apiHandler } from '../../shared/http/api-handler';
 
 export const handler = apiHandler(ROUTES.getProject, async ({ caller, params }) => ({
-  body: projectView(await ownedProject(getDeps(), caller.orgId, params.projectId)),
+  body: await getProjectUseCase(getDeps(), caller.orgId, params.projectId),
 }));

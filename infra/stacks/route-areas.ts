@@ -21,10 +21,11 @@ const AREA_OF_SEGMENT: Record<string, Area> = {
   account: 'Clients',
   'api-keys': 'Clients',
   'blocked-workers': 'Clients',
-  // What a worker does and reads: assignments, their own records, qualification tests, a client's reputation.
+  // What a worker does and reads: assignments, their own records, qualification tests, review tasks, a client's reputation.
   assignments: 'Workers',
   workers: 'Workers',
   'qualification-types': 'Workers',
+  'review-tasks': 'Workers',
   clients: 'Workers',
   // The platform itself: its health, its description and its administration.
   health: 'Platform',

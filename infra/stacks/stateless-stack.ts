@@ -82,7 +82,7 @@ export class StatelessStack extends Stack {
     grant(r.listApiKeys, reads);
     // Reads a credential by hash and stamps the key's last use; verifies Cognito tokens itself.
     grant(w.apiAuthorizer, (fn) => fn.bindTable(table, 'readUpdate').bindTokenIssuer(cognitoIssuer(this, props.userPool), props.userPoolClient.userPoolClientId));
-    for (const fn of [r.createProject, r.addMicrotasks, r.publishProject, r.topUp, r.claimAssignment, r.bonusAssignment, r.compensateWorker, r.subscribe, r.setClientFee, r.cancelProject, r.pauseProject, r.resumeProject, r.bulkBonuses, r.returnAssignment, r.updateProject]) grant(fn, writes);
+    for (const fn of [r.createProject, r.addMicrotasks, r.publishProject, r.topUp, r.claimAssignment, r.claimNextAssignment, r.bonusAssignment, r.compensateWorker, r.subscribe, r.setClientFee, r.cancelProject, r.pauseProject, r.resumeProject, r.bulkBonuses, r.returnAssignment, r.updateProject]) grant(fn, writes);
     for (const fn of [r.listProjects, r.getProject, r.getResults, r.getMicrotask, r.getAccount, r.getStatement, r.listMyAssignments, r.getAssignment, r.getEarnings, r.getMyStatement, r.getPayoutRun, r.getReconciliation]) {
       grant(fn, reads);
     }

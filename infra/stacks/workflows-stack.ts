@@ -87,6 +87,8 @@ export class WorkflowsStack extends Stack {
     this.closureWorkflow = new ClosureWorkflow(this, 'ClosureWorkflow', { config, functions: { releaseOpenSlots: w.closeProject } });
     // Anything here that can complete a microtask's set of answers may start its review (the API's return route too, in its stack).
     for (const fn of [w.submissionConsumer, w.closeProject, w.sweepLeases]) fn.bindStateMachineStart(this.reviewWorkflow.stateMachine, ENV.reviewStateMachineArn);
+    // The deadline sweep starts every closure but a cancellation's: expired projects, and completed ones, which their
+    // completion puts on the same index (the review cannot start it: the closure starts reviews, a dependency cycle).
     w.expireProjects.bindStateMachineStart(this.closureWorkflow.stateMachine, ENV.closureStateMachineArn);
 
     // --- Expired claims give their slots back: a sweep every five minutes (not TTL, whose deletion can lag for days).

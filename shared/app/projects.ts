@@ -8,18 +8,20 @@ import { assertMicrotaskInputsFit, parseGoldAnswers, type Answer } from '../doma
 import type { Assignment } from '../domain/marketplace/assignment';
 import type { GoldStandard, Microtask } from '../domain/marketplace/microtask';
 import { assertDeadline, assertMicrotasksCanBeAdded, assertTransition, costPerAssignment, createProject, escrowFor, isWindingDown, type NewProject, type Project } from '../domain/marketplace/project';
+import { allWorkDone, type ProjectProgress } from '../domain/marketplace/progress';
 import type { Deps } from './deps';
 import { assertUsableTypes } from './qualifications';
 import { requiredTypeIds } from '../domain/workers/requirements';
 import { afterSlotsReleased } from './review';
 import { changeReviewPolicy, reviewPolicyOf, type ReviewPolicyInput } from '../domain/quality/review-policy';
 
-export function projectView(p: Project) {
+export function projectView(p: Project, progress?: ProjectProgress) {
   const { orgId: _org, budgetLeftMinor: _left, ...rest } = p as Project & { budgetLeftMinor?: number };
   const committedMinor = p.committedMinor ?? 0;
   return {
     ...rest,
     reviewPolicy: reviewPolicyOf(p),
+    ...(progress ? { progress } : {}),
     committedMinor,
     // What one answer slot reserves: the best tier's reward, every automatic bonus, and their fees.
     cost: { ...costPerAssignment(p), currency: p.currency },
@@ -46,6 +48,36 @@ export async function ownedProject(deps: Deps, orgId: string, projectId: string,
   const p = await deps.marketplace.getProject(projectId, consistent);
   if (!p || p.orgId !== orgId) throw notFound('project', projectId);
   return p;
+}
+
+/** One project with its progress: two reads by key. */
+export async function getProjectUseCase(deps: Deps, orgId: string, projectId: string) {
+  const [project, progress] = await Promise.all([ownedProject(deps, orgId, projectId), deps.marketplace.getProgress(projectId)]);
+  return projectView(project, progress);
+}
+
+/** A page of the organisation's projects, each with its progress (one batched read by key for the page). */
+export async function listProjectsUseCase(deps: Deps, orgId: string, limit: number, cursor?: string, status?: Project['status']) {
+  const page = await deps.marketplace.listProjects(orgId, limit, cursor, status);
+  const progress = await deps.marketplace.progressOf(page.items.map((p) => p.projectId));
+  return { items: page.items.map((p) => projectView(p, progress.get(p.projectId))), nextCursor: page.nextCursor ?? null };
+}
+
+/**
+ * After a microtask was done with. A published or paused project whose every microtask is done
+ * with completes, exactly once (a conditional write on its status and progress counters). Its
+ * completion puts it on the deadline index, due at once, so the expiry sweep closes it by the
+ * workflow that closes a cancelled or expired project: what escrow its microtasks still hold for
+ * slots nobody will answer goes back to the client.
+ */
+export async function completeProjectIfDone(deps: Deps, projectId: string): Promise<{ completed: boolean }> {
+  // A pause or resume between the read and the write fails the write: read again, or no later review would come to complete it.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const [project, progress] = await Promise.all([deps.marketplace.getProject(projectId, true), deps.marketplace.getProgress(projectId, true)]);
+    if (!project || (project.status !== 'published' && project.status !== 'paused') || !allWorkDone(progress, project.microtaskCount)) return { completed: false };
+    if (await deps.marketplace.complete(project, deps.now())) return { completed: true };
+  }
+  return { completed: false };
 }
 
 export async function createProjectUseCase(deps: Deps, orgId: string, input: NewProject) {
@@ -281,7 +313,7 @@ export async function releaseOpenSlotsUseCase(deps: Deps, input: { projectId: st
   const project = await deps.marketplace.getProject(input.projectId, true);
   if (!project) throw notFound('project', input.projectId);
   // A project never published has no escrow to give back: releasing any would take another project's.
-  if (!isWindingDown(project.status) || !project.publishedAt) return { projectId: project.projectId, done: true };
+  if (!(isWindingDown(project.status) || project.status === 'completed') || !project.publishedAt) return { projectId: project.projectId, done: true };
   const { totalMinor } = costPerAssignment(project);
   const page = await deps.marketplace.listMicrotasks(project.projectId, MICROTASKS_PER_CLOSURE_STEP, input.cursor);
   for (const listed of page.items) {
@@ -316,9 +348,11 @@ export async function expireProjectsUseCase(deps: Deps) {
     const didExpire = await deps.marketplace.expire(project, due.deadline, now);
     if (didExpire) expired++;
     const isExpired = didExpire || project.status === 'expired';
+    // A completed project is here because its completion put it here, to be closed the same way.
+    const closes = isExpired || project.status === 'completed';
     // The entry goes only after the closure has started (its execution name makes that once), so a
     // sweep that fails in between is finished by the next one.
-    if (isExpired && project.publishedAt) await deps.closureWorkflow().start(`close-${project.projectId}`, { projectId: project.projectId });
+    if (closes && project.publishedAt) await deps.closureWorkflow().start(`close-${project.projectId}`, { projectId: project.projectId });
     const closedAnyway = project.status === 'completed' || project.status === 'cancelled';
     if (isExpired || closedAnyway || project.deadline !== due.deadline) await deps.marketplace.removeDeadline(project.projectId, due.deadline);
   }

@@ -18,6 +18,7 @@ import { riskForReview } from './risk';
 import { enforceGoldPolicyUseCase } from './gold-policy';
 import { GOLD_POLICY_PREFIX } from '../domain/quality/gold-policy';
 import { reputationFor } from './workers';
+import { completeProjectIfDone } from './projects';
 
 /** State passed between the review workflow's tasks (JSONPath, each task returns the whole state). */
 export interface ReviewState {
@@ -330,7 +331,7 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
       activeMs: stats.activeMs,
       ...(answer.submittedAt ? { latencySeconds: (Date.parse(now) - Date.parse(answer.submittedAt)) / 1000 } : {}),
     };
-    const applied = await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, { hold, stats, client });
+    const applied = await deps.marketplace.decide(assignmentId, { ...decision, decidedAt: now }, entry, { hold, stats, client, projectId: project.projectId });
     // Not applied: decided on an earlier try (its bonuses may still be due), or rejected meanwhile by a gold policy (none are).
     const approvedNow = applied || (await deps.marketplace.getAssignment(assignmentId, true))?.status === 'approved';
     // The bonuses' escrow stayed reserved through the approval; each entry is idempotent on its id.
@@ -352,6 +353,8 @@ export async function finalizeUseCase(deps: Deps, state: ReviewState): Promise<R
   await deps.marketplace.setMicrotaskStatus(state.microtaskId, ['reviewing', 'open', 'review_failed'], 'completed', {
     result: { ...(c ?? { answer: null, confidence: 0, method: 'none', decided: false, details: {} }), decidedAt: now, review },
   });
+  // Checked on every run, a retry included: the run that finished the last microtask may have stopped before this.
+  await completeProjectIfDone(deps, project.projectId);
   return { ...state, decisions, applied: { approved, rejected } };
 }
 

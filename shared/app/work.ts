@@ -1,4 +1,4 @@
-import { conflict, forbidden, notFound, validationError } from '../domain/errors';
+import { conflict, DomainError, forbidden, notFound, validationError } from '../domain/errors';
 import { frameOrigin, frameUrl, issueCompletionToken } from '../domain/marketplace/task-types/external';
 import { assertMediaSubmittable, maxUploadsPerAssignment, type MediaCollectionAnswer, type MediaRecord } from '../domain/marketplace/task-types/media-collection';
 import { answerReadsInput, validateAnswer } from '../domain/marketplace/answer-spec';
@@ -8,7 +8,7 @@ import { costPerAssignment, isWindingDown, leaseEndWithin, type Project } from '
 import { Entries } from '../domain/ledger/ledger';
 import { LEASE_SHARDS } from '../adapters/dynamodb/table-design';
 import { afterSlotsReleased } from './review';
-import { workerFacts } from './workers';
+import { eligibleProjects, workerFacts } from './workers';
 import { assertEligible, type WorkerFacts } from '../domain/workers/requirements';
 import { dependsOnInput, isInputDimension, segmentOf } from '../domain/workers/quotas';
 import type { ClientReputation } from '../domain/workers/client-reputation';
@@ -45,6 +45,43 @@ function taskView(project: Project, client?: ClientReputation) {
 export async function claimAssignmentUseCase(deps: Deps, workerId: string, projectId: string) {
   const project = await deps.marketplace.getProject(projectId);
   if (!project) throw notFound('project', projectId);
+  return claimFromProject(deps, workerId, project);
+}
+
+/** How many projects one claim across projects tries, at most, and how many feed pages it reads for them. */
+export const PROJECTS_TRIED_PER_CLAIM = 10;
+const FEED_PAGES_PER_CLAIM = 3;
+/** Refusals that hold in every project: trying the next one would be refused alike. */
+const WORKER_WIDE_REFUSALS = new Set(['claim_limit_reached']);
+
+/**
+ * Claims the next microtask from the best project the worker may work on: the task feed's
+ * projects in its order (priority, then fit), each tried as the per-project claim would (same
+ * eligibility, caps, quotas, deadline and lease), the first that has work for this worker winning.
+ * Bounded: at most PROJECTS_TRIED_PER_CLAIM projects from FEED_PAGES_PER_CLAIM feed pages.
+ */
+export async function claimNextAssignmentUseCase(deps: Deps, workerId: string) {
+  let tried = 0;
+  let cursor: string | undefined;
+  for (let page = 0; page < FEED_PAGES_PER_CLAIM && tried < PROJECTS_TRIED_PER_CLAIM; page++) {
+    const { eligible, nextCursor } = await eligibleProjects(deps, workerId, PROJECTS_TRIED_PER_CLAIM, cursor);
+    for (const { project } of eligible.slice(0, PROJECTS_TRIED_PER_CLAIM - tried)) {
+      tried++;
+      try {
+        return await claimFromProject(deps, workerId, project);
+      } catch (e) {
+        // Done, full, capped or closed meanwhile for this worker: the next project may still have work.
+        if (!(e instanceof DomainError) || WORKER_WIDE_REFUSALS.has(e.code)) throw e;
+      }
+    }
+    if (!nextCursor) break;
+    cursor = nextCursor;
+  }
+  throw conflict('no_work_available', 'No open microtask is left for you in the projects you may work on; look again later', { projectsTried: tried });
+}
+
+async function claimFromProject(deps: Deps, workerId: string, project: Project) {
+  const { projectId } = project;
   if (project.status !== 'published') throw conflict('project_not_open', `The project is ${project.status}; it takes no claims`, { status: project.status });
   const now = deps.now();
   // Between the deadline and the sweep that expires the project, it already takes no claims.

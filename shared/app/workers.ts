@@ -57,20 +57,17 @@ export async function workerFacts(deps: Deps, workerId: string, project: Project
 // ------------------------------------------------------------------ task feed
 
 /**
- * Published projects the worker may claim, highest priority first and, within a priority, best
- * fit first. One bounded page of the feed index per call, then one batched read by key of what
- * eligibility needs for that page; a page can hold fewer than `limit` projects when some are not
- * for this worker.
+ * One bounded page of the feed index, the projects on it this worker may claim, highest priority
+ * first and, within a priority, best fit first: then one batched read by key of what eligibility
+ * needs for that page. Fewer than `limit` when some are not for this worker.
  */
-export async function taskFeedUseCase(deps: Deps, workerId: string, limit: number, cursor?: string) {
+export async function eligibleProjects(deps: Deps, workerId: string, limit: number, cursor?: string) {
   const now = deps.now();
   const page = await deps.marketplace.listPublishedProjects(limit, cursor);
   const open = page.items.filter((p) => p.status === 'published');
-  const [items, reputation, clients] = await Promise.all([
+  const [items, reputation] = await Promise.all([
     deps.workers.workerItems(workerId, { orgIds: open.map((p) => p.orgId), projectIds: open.map((p) => p.projectId), typeIds: open.flatMap((p) => requiredTypeIds(p.requirements)) }),
     reputationFor(deps, workerId),
-    // Read for the whole page though some projects drop out: one BatchGet either way.
-    clientReputations(deps, open.map((p) => p.orgId)),
   ]);
   const eligible = open.flatMap((p) => {
     const facts: WorkerFacts = {
@@ -83,6 +80,14 @@ export async function taskFeedUseCase(deps: Deps, workerId: string, limit: numbe
     return unmetRequirement(p, facts, now) ? [] : [{ project: p, fit: fitScore(p, facts) }];
   });
   eligible.sort((a, b) => (b.project.priority ?? 0) - (a.project.priority ?? 0) || b.fit - a.fit);
+  return { eligible, reputation, nextCursor: page.nextCursor };
+}
+
+/** Published projects the worker may claim (eligibleProjects), each with what the platform measured about its client. */
+export async function taskFeedUseCase(deps: Deps, workerId: string, limit: number, cursor?: string) {
+  const now = deps.now();
+  const { eligible, reputation, nextCursor } = await eligibleProjects(deps, workerId, limit, cursor);
+  const clients = await clientReputations(deps, eligible.map((e) => e.project.orgId));
   return {
     items: eligible.map(({ project: p, fit }) => ({
       projectId: p.projectId,
@@ -100,7 +105,7 @@ export async function taskFeedUseCase(deps: Deps, workerId: string, limit: numbe
       reviewPolicy: reviewPolicySummary(reviewPolicyOf(p)),
     })),
     reputation: { score: reputation.score, tier: reputation.tier },
-    nextCursor: page.nextCursor ?? null,
+    nextCursor: nextCursor ?? null,
   };
 }
 
@@ -187,7 +192,7 @@ export async function eraseMeUseCase(deps: Deps, workerId: string) {
   let pages = 0;
   do {
     const page = await deps.marketplace.listAssignmentsByWorker(workerId, 100, cursor);
-    for (const a of page.items) if (a.submissionContext?.sourceIp || a.submissionContext?.userAgent) scrubbed += (await deps.marketplace.scrubSubmissionContext(a.assignmentId)) ? 1 : 0;
+    for (const a of page.items) if (a.submissionContext?.sourceIp || a.submissionContext?.userAgent || a.submissionContext?.location || a.risk) scrubbed += (await deps.marketplace.scrubSubmissionContext(a.assignmentId)) ? 1 : 0;
     cursor = page.nextCursor;
   } while (cursor && ++pages < ERASURE_ASSIGNMENT_PAGES);
   const complete = !cursor;

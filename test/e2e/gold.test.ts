@@ -96,4 +96,57 @@ describe('gold microtasks', () => {
     const decided = await workers[1]!('GET', `/assignments/${assignmentIds[1]}`);
     expect(decided.body.assignment).toMatchObject({ status: 'rejected', decision: { rule: 'gold.differs_from_expected', evidence: { expected: { text: marker } } } });
   });
+
+  it("blocks a worker from the project once their gold accuracy falls below the project's floor, and tells them why", async () => {
+    const gold = { answer: { choice: 'cat' } };
+    const created = await client('POST', '/projects', {
+      title: 'Cat or dog',
+      answerSpec: { type: 'single_choice', question: 'Which animal?', options: [{ value: 'cat', label: 'Cat' }, { value: 'dog', label: 'Dog' }] },
+      reward: { amountMinor: 50, currency: 'EUR' },
+      redundancy: 2,
+      goldPolicy: { minAnswers: 2, accuracyFloor: 0.7, action: 'block_from_project' },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const projectId = created.body.projectId as string;
+    const added = await client('POST', `/projects/${projectId}/microtasks`, { microtasks: [{ input: { n: 1 }, gold }, { input: { n: 2 }, gold }, { input: { n: 3 } }] });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    const goldIds = new Set((added.body.microtaskIds as string[]).slice(0, 2));
+    expect((await client('POST', `/projects/${projectId}/publish`, {})).status).toBe(200);
+
+    // gia answers right, gus wrong, on both gold microtasks; the other microtask goes back.
+    const [gia, gus] = workers as [ReturnType<typeof apiClient>, ReturnType<typeof apiClient>];
+    for (const [w, choice] of [[gia, 'cat'], [gus, 'dog']] as const) {
+      const answered = new Set<string>();
+      for (let tries = 0; answered.size < 2 && tries < 8; tries++) {
+        const claim = await w('POST', `/projects/${projectId}/assignments`, {});
+        expect(claim.status, JSON.stringify(claim.body)).toBe(201);
+        const { microtaskId } = claim.body.microtask as { microtaskId: string };
+        const assignmentId = claim.body.assignment.assignmentId as string;
+        const r = goldIds.has(microtaskId) ? await w('POST', `/assignments/${assignmentId}/submission`, { answer: { choice } }) : await w('POST', `/assignments/${assignmentId}/return`, {});
+        expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
+        if (goldIds.has(microtaskId)) answered.add(microtaskId);
+      }
+      expect(answered.size).toBe(2);
+    }
+    for (const id of goldIds) {
+      await eventually(`the review of ${id}`, async () => {
+        const r = await client('GET', `/projects/${projectId}/microtasks/${id}`);
+        return r.status === 200 && r.body.status === 'completed' ? true : undefined;
+      });
+    }
+    // The policy acted on gus alone: told on the reputation page, kept out at claim.
+    const told = await eventually('the gold policy action', async () => {
+      const r = await gus('GET', '/workers/me/reputation');
+      return r.status === 200 && r.body.gold?.actions?.length ? r.body : undefined;
+    });
+    expect(told.gold.actions).toEqual([expect.objectContaining({ projectId, action: 'block_from_project', rule: 'gold_policy.accuracy_below_floor' })]);
+    const refused = await gus('POST', `/projects/${projectId}/assignments`, {});
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('excluded_from_project');
+    const stillWelcome = await gia('GET', '/workers/me/reputation');
+    expect(stillWelcome.body.gold?.actions ?? []).toEqual([]);
+    // gia has done or given back every microtask, so the feed has nothing for her, but she is not kept out.
+    const giaClaim = await gia('POST', `/projects/${projectId}/assignments`, {});
+    expect(giaClaim.body.error?.code).not.toBe('excluded_from_project');
+  });
 });

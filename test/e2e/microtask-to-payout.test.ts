@@ -164,6 +164,16 @@ describe('the local platform', () => {
     expect((await workers[2]!.call('GET', '/workers/me/earnings')).body.work[0]).toMatchObject({ approvedCount: 0, rejectedCount: 1, earnedMinor: 0 });
     // Escrow is spent on two approvals (2 × 1,100) and the rejected slot (1,100) went back to the client.
     expect((await client('GET', '/account')).body.balances).toEqual({ availableMinor: 6_700 + 1_100, escrowMinor: 0 });
+    // Its only microtask done with, the project completed itself; its progress says how the work went.
+    const finished = await eventually('the project to complete', async () => {
+      const r = await client('GET', `/projects/${projectId}`);
+      return r.body.status === 'completed' ? r.body : undefined;
+    });
+    expect(finished.progress).toEqual({
+      microtasks: { total: 1, open: 0, reviewing: 0, completed: 1, reviewFailed: 0, cancelled: 0 },
+      assignments: { submitted: 0, approved: 2, rejected: 1 },
+    });
+    expect((await workers[0]!.call('GET', '/workers/me/tasks')).body.items.map((p: { projectId: string }) => p.projectId)).not.toContain(projectId);
 
     // Payout details: checked, verified, stored sealed, shown masked. Ben has not given any yet.
     const badIban = await workers[0]!.call('PUT', '/workers/me/payout-method', { type: 'iban', iban: 'DE89 3704 0044 0532 0130 01', holderName: 'Ana' });

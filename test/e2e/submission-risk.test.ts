@@ -41,9 +41,9 @@ async function uploadForm(upload: { url: string; fields: Record<string, string> 
 describe('automatic checks', () => {
   it('reject the second submission of the same photo by rule, naming the first assignment, and approve the first', async () => {
     const answerSpec = { type: 'media_collection', prompt: 'Photograph the entrance', kinds: ['photo'], mimeTypes: ['image/jpeg'], maxBytesPerFile: 50_000, minCount: 1, maxCount: 1 };
-    const created = await client('POST', '/projects', { title: 'Entrances', answerSpec, reward: { amountMinor: 100, currency: 'EUR' }, redundancy: 2, autoChecks: { flagAtScore: 50 } });
+    const created = await client('POST', '/projects', { title: 'Entrances', answerSpec, reward: { amountMinor: 100, currency: 'EUR' }, redundancy: 2, reviewPolicy: { autoCheckRules: { flagAtScore: 50 } } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect(created.body.autoChecks).toEqual({ flagAtScore: 50 });
+    expect(created.body.reviewPolicy).toMatchObject({ version: 1, autoChecks: true, autoCheckRules: { flagAtScore: 50 } });
     const projectId = created.body.projectId as string;
     expect((await client('POST', `/projects/${projectId}/microtasks`, { microtasks: [{ input: { shop: 1 } }] })).status).toBe(201);
     expect((await client('POST', `/projects/${projectId}/publish`, {})).status).toBe(200);

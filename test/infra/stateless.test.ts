@@ -215,7 +215,7 @@ describe('least privilege', () => {
     [WORKER_FUNCTIONS.importRunner]: [...table, ENV.mediaBucket, ENV.importQueueUrl],
     [WORKER_FUNCTIONS.exportRunner]: [...table, ENV.mediaBucket, ENV.exportQueueUrl],
   };
-  for (const h of ['api/create-project', 'api/add-microtasks', 'api/publish-project', 'api/top-up', 'api/claim-assignment', 'api/bonus-assignment', 'api/compensate-worker', 'api/subscribe', 'api/set-client-fee', 'api/pause-project', 'api/resume-project', 'api/bulk-bonuses', 'api/update-project']) expectedEnv[h] = writer;
+  for (const h of ['api/create-project', 'api/add-microtasks', 'api/publish-project', 'api/top-up', 'api/claim-assignment', 'api/claim-next-assignment', 'api/bonus-assignment', 'api/compensate-worker', 'api/subscribe', 'api/set-client-fee', 'api/pause-project', 'api/resume-project', 'api/bulk-bonuses', 'api/update-project']) expectedEnv[h] = writer;
   for (const h of ['api/put-my-profile', 'api/file-appeal', 'api/create-qualification-type', 'api/grant-qualification', 'api/revoke-qualification', 'api/start-attempt', 'api/submit-attempt', 'api/block-worker', 'api/unblock-worker', 'api/exclude-worker', 'api/include-worker', 'api/set-platform-standing', 'api/lift-platform-standing', 'api/decide-appeal', 'api/decide-rejection-appeal']) {
     expectedEnv[h] = writer;
   }

@@ -70,6 +70,8 @@ describe('adaptive redundancy in the review', () => {
     expect(next.moreAnswers).toMatchObject({ opened: true, reason: 'uncertain' });
     expect(next.moreAnswers!.posteriorConfidence).toBeCloseTo(0.5, 9);
     expect(await deps.marketplace.getMicrotask(microtaskId, true)).toMatchObject({ status: 'open', redundancy: 3, openSlots: 1, extraSlots: 1, submittedCount: 2 });
+    // The project's progress follows the microtask back from review to open.
+    expect((await deps.marketplace.getProgress(projectId, true)).microtasks).toMatchObject({ total: 1, open: 1, reviewing: 0 });
     // The slot's escrow moved from funds in the same transaction; nothing was created or lost.
     expect(await balances()).toEqual({ funds: SLOT, escrow: SLOT * 3 });
     expect((await deps.marketplace.getProject(projectId, true))!.committedMinor).toBe(SLOT * 3);
@@ -92,6 +94,7 @@ describe('adaptive redundancy in the review', () => {
     await finalizeUseCase(deps, round3);
     const done = await deps.marketplace.getMicrotask(microtaskId, true);
     expect(done).toMatchObject({ status: 'completed', redundancy: 4, submittedCount: 4 });
+    expect((await deps.marketplace.getProgress(projectId, true)).microtasks).toMatchObject({ total: 1, open: 0, reviewing: 0, completed: 1 });
     expect(done!.result!.details).toMatchObject({ posteriorConfidence: round3.moreAnswers!.posteriorConfidence });
     // Every slot was paid or returned: nothing is left in escrow.
     expect((await balances()).escrow).toBe(0);

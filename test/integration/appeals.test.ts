@@ -238,14 +238,17 @@ describe('gold policy', () => {
     ['block_from_project', 'excluded_from_project'],
   ] as const)('%s: tells the worker, rejects nothing, and the next claim meets %s', async (action, claimRefusal) => {
     const gold = { answer: { choice: 'cat' } };
-    const { projectId } = await publishedProject([{ input: { n: 1 }, gold }, { input: { n: 2 }, gold }], { redundancy: 2, goldPolicy: { minAnswers: 2, accuracyFloor: 0.7, action } });
+    // A third microtask keeps the project open when its two gold ones complete; the worker holds a claim on it, unanswered.
+    const { projectId } = await publishedProject([{ input: { n: 1 }, gold }, { input: { n: 2 }, gold }, { input: { n: 3 } }], { redundancy: 2, goldPolicy: { minAnswers: 2, accuracyFloor: 0.7, action } });
     const w = newId('w');
     const microtasks: string[] = [];
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 3; i++) {
       const c = await claimAssignmentUseCase(deps, w, projectId);
+      if ((c.microtask.input as { n: number }).n === 3) continue;
       await submitAnswerUseCase(deps, w, c.assignment.assignmentId, { answer: { choice: 'dog' }, timeSpentMs: 10_000 }, {});
       microtasks.push(c.microtask.microtaskId);
     }
+    expect(microtasks).toHaveLength(2);
     for (const m of microtasks) await review(m);
     const reputation = await myReputationUseCase(deps, w);
     expect(reputation.gold.actions).toEqual([expect.objectContaining({ projectId, action, rule: 'gold_policy.accuracy_below_floor', rejected: 0, reversed: 0 })]);

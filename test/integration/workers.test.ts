@@ -282,12 +282,15 @@ describe('reputation and GDPR', () => {
     const balance = async () => (await deps.ledger.balances([Accounts.workerAvailable(w)]))[Accounts.workerAvailable(w)];
     const before = await balance();
     expect(before).toBe(15);
+    // The risk record measured at submit holds the address's country against the profile's.
+    expect((await deps.marketplace.getAssignment(claim.assignment.assignmentId, true))?.risk?.signals.map((s) => s.code)).toContain('network.ip_country_mismatch');
     const r = await eraseMeUseCase(deps, w);
     expect(r).toMatchObject({ complete: true, userDeleted: true, scrubbedAssignments: 1 });
     expect(erased).toContain(w);
     expect(await deps.workers.getProfile(w, true)).toBeUndefined();
     const assignment = await deps.marketplace.getAssignment(claim.assignment.assignmentId, true);
     expect(assignment?.submissionContext).toEqual({ timeSpentMs: expect.any(Number) });
+    expect(assignment).not.toHaveProperty('risk');
     expect(assignment?.answer).toEqual({ choice: 'cat' });
     expect(await balance()).toBe(before);
     const after = JSON.stringify((await exportMyDataUseCase(deps, w)).items);

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { conflict, forbidden } from '../../domain/errors';
 import type { LedgerEntry } from '../../domain/ledger/ledger';
 import type { Assignment, ReviewDecision } from '../../domain/marketplace/assignment';
 import { OPEN_INDEX_SHARDS, openIndexShard, type GoldStandard, type Microtask, type MicrotaskResult } from '../../domain/marketplace/microtask';
 import type { Project } from '../../domain/marketplace/project';
+import { emptyProgress, MICROTASK_COUNTER, type ProjectProgress } from '../../domain/marketplace/progress';
 import type { Currency } from '../../domain/money';
 import { assertWithinBudget } from '../../domain/marketplace/pricing';
 import type { DynamoLedger } from './ledger-store';
@@ -38,8 +38,14 @@ function shuffled<T>(xs: T[]): T[] {
 const statusFilter = (status: string | undefined): Pick<PartitionQuery, 'filter'> =>
   status ? { filter: { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': status } } } : {};
 
-/** How many open microtasks a claim reads from one shard before trying them. */
-const CANDIDATES_PER_SHARD = 25;
+/** How many open microtasks a claim reads from one shard at a time before trying them. */
+const CANDIDATES_PER_PAGE = 25;
+/**
+ * The most open microtasks one claim reads from one shard, page by page: enough that a worker who
+ * has done most of a small project's shard still finds what is left in it, few enough to keep a
+ * claim bounded whatever the project's size (8 shards × 10 pages, in the worst case).
+ */
+export const CANDIDATES_PER_SHARD = 250;
 
 /** How a claim's failure names the per-worker cap and the quota counter, whose positions in the transaction vary. */
 const CAP_ITEM = 100;
@@ -251,6 +257,8 @@ export class DynamoMarketplaceStore {
     ];
     const ledgerOffset = items.length;
     if (escrow) items.push(...this.ledger.transactItems(escrow));
+    // Last and unconditional, so the indexes read on failure above stay where they are.
+    items.push(this.progressUpdate(project.projectId, { mt_total: microtasks.length, mt_open: microtasks.length }));
     try {
       await transactWrite(this.client, items);
       return true;
@@ -350,6 +358,8 @@ export class DynamoMarketplaceStore {
         },
       },
       ...this.ledger.transactItems(escrow),
+      // Back from review to open: the project's progress moves in the same transaction.
+      this.progressUpdate(m.projectId, { [`mt_${MICROTASK_COUNTER.reviewing}`]: -1, [`mt_${MICROTASK_COUNTER.open}`]: 1 }),
     ];
     try {
       await transactWrite(this.client, items);
@@ -462,10 +472,12 @@ export class DynamoMarketplaceStore {
 
   /**
    * Claims one open slot of the project for the worker, or returns undefined when none is left
-   * that this worker has not done. Bounded work: at most OPEN_INDEX_SHARDS small queries and a few
-   * transactions, whatever the project's size. With `limits`, the same transaction counts the claim
-   * against the worker's cap on the project and its quota segment, each under a condition, so
-   * concurrent claims can never take more than either allows.
+   * that this worker has not done. Bounded work whatever the project's size: per shard, pages of
+   * open microtasks up to CANDIDATES_PER_SHARD, each with one batched read of the worker's claim
+   * guards, and transactions only on microtasks the worker has not claimed; usually one page.
+   * With `limits`, the same transaction counts the claim against the worker's cap on the project
+   * and its quota segment, each under a condition, so concurrent claims can never take more than
+   * either allows.
    */
   async claimNext(
     project: Project,
@@ -476,29 +488,31 @@ export class DynamoMarketplaceStore {
     let conflicts = 0;
     const filled = new Set<string>();
     for (const shard of shuffled([...Array(OPEN_INDEX_SHARDS).keys()])) {
-      for (const candidate of shuffled(await this.openCandidates(project.projectId, shard, CANDIDATES_PER_SHARD))) {
-        const segment = limits.segmentOf?.(candidate);
-        if (segment === null || (segment && filled.has(segment.key))) continue; // not in any quota, or its quota is full
-        let m: Microtask | undefined = candidate;
-        for (let attempt = 0; m && m.openSlots > 0 && m.status === 'open' && attempt < 3; attempt++) {
-          const assignment: Assignment = { ...build(m), ...(segment ? { quotaSegment: segment.key } : {}), ...(limits.perWorkerCap ? { capped: true } : {}) };
-          try {
-            await this.claimSlot(project, m, assignment, { segment, perWorkerCap: limits.perWorkerCap, maxActiveClaims: limits.maxActiveClaims });
-            return { assignment, microtask: m, conflicts, filledSegments: [...filled] };
-          } catch (e) {
-            if (!(e instanceof ConditionsFailed)) throw e;
-            conflicts++;
-            if (e.failed.includes(3)) throw conflict('project_not_open', 'The project is not accepting work right now');
-            if (e.failed.includes(ACTIVE_CLAIMS_ITEM)) {
-              throw conflict('claim_limit_reached', `You already hold ${limits.maxActiveClaims} claimed tasks; submit or return one first`, { limit: limits.maxActiveClaims });
+      for await (const page of this.openCandidates(project.projectId, shard, workerId)) {
+        for (const candidate of shuffled(page)) {
+          const segment = limits.segmentOf?.(candidate);
+          if (segment === null || (segment && filled.has(segment.key))) continue; // not in any quota, or its quota is full
+          let m: Microtask | undefined = candidate;
+          for (let attempt = 0; m && m.openSlots > 0 && m.status === 'open' && attempt < 3; attempt++) {
+            const assignment: Assignment = { ...build(m), ...(segment ? { quotaSegment: segment.key } : {}), ...(limits.perWorkerCap ? { capped: true } : {}) };
+            try {
+              await this.claimSlot(project, m, assignment, { segment, perWorkerCap: limits.perWorkerCap, maxActiveClaims: limits.maxActiveClaims });
+              return { assignment, microtask: m, conflicts, filledSegments: [...filled] };
+            } catch (e) {
+              if (!(e instanceof ConditionsFailed)) throw e;
+              conflicts++;
+              if (e.failed.includes(3)) throw conflict('project_not_open', 'The project is not accepting work right now');
+              if (e.failed.includes(ACTIVE_CLAIMS_ITEM)) {
+                throw conflict('claim_limit_reached', `You already hold ${limits.maxActiveClaims} claimed tasks; submit or return one first`, { limit: limits.maxActiveClaims });
+              }
+              if (e.failed.includes(CAP_ITEM)) throw forbidden('assignment_cap_reached', `You have claimed the most assignments one worker may take in this project (${limits.perWorkerCap})`, { maxAssignmentsPerWorker: limits.perWorkerCap });
+              if (e.failed.includes(QUOTA_ITEM) && segment) {
+                filled.add(segment.key);
+                break;
+              }
+              if (e.failed.includes(1)) break; // this worker already has this microtask
+              m = await this.getMicrotask(m.microtaskId, true); // another worker took the slot first: look again
             }
-            if (e.failed.includes(CAP_ITEM)) throw forbidden('assignment_cap_reached', `You have claimed the most assignments one worker may take in this project (${limits.perWorkerCap})`, { maxAssignmentsPerWorker: limits.perWorkerCap });
-            if (e.failed.includes(QUOTA_ITEM) && segment) {
-              filled.add(segment.key);
-              break;
-            }
-            if (e.failed.includes(1)) break; // this worker already has this microtask
-            m = await this.getMicrotask(m.microtaskId, true); // another worker took the slot first: look again
           }
         }
       }
@@ -507,29 +521,53 @@ export class DynamoMarketplaceStore {
   }
 
   /**
-   * Up to `limit` open microtasks of one shard, read from a random point of the shard and wrapping
-   * around. Microtask ids are hashes, so a random start spreads concurrent workers over the whole
-   * shard instead of having them all race for its first items, and a worker who has done the
-   * first ones still finds the rest. At most two bounded queries.
+   * The open microtasks of one shard this worker has not claimed before, a page at a time, read
+   * from a random point of the shard and wrapping around, up to CANDIDATES_PER_SHARD read. Microtask
+   * ids are hashes, so a random start spreads concurrent workers over the whole shard instead of
+   * having them all race for its first items. Each page's microtasks already done by this worker
+   * are dropped by one batched read of their claim guards, so paging on past them costs reads, not
+   * failed transactions; the claim transaction's own guard condition still decides.
    */
-  private async openCandidates(projectId: string, shard: number, limit: number): Promise<Microtask[]> {
+  private async *openCandidates(projectId: string, shard: number, workerId: string): AsyncGenerator<Microtask[]> {
     const pk = Keys.openMicrotask(projectId, shard, '').gsi1pk;
     const start = `mt_${randomBytes(2).toString('hex')}`;
-    const query = async (condition: string, n: number) =>
-      (
-        await this.client.send(
+    let read = 0;
+    for (const range of ['gsi1sk >= :start', 'gsi1sk < :start']) {
+      let after: Record<string, unknown> | undefined;
+      do {
+        const r = await this.client.send(
           new QueryCommand({
             TableName: this.table,
             IndexName: MAIN_TABLE.indexes[0].indexName,
-            KeyConditionExpression: `gsi1pk = :pk AND ${condition}`,
+            KeyConditionExpression: `gsi1pk = :pk AND ${range}`,
             ExpressionAttributeValues: { ':pk': pk, ':start': start },
-            Limit: n,
+            Limit: Math.min(CANDIDATES_PER_PAGE, CANDIDATES_PER_SHARD - read),
+            ExclusiveStartKey: after,
           }),
-        )
-      ).Items ?? [];
-    const after = await query('gsi1sk >= :start', limit);
-    const before = after.length < limit ? await query('gsi1sk < :start', limit - after.length) : [];
-    return [...after, ...before].map((i) => strip<Microtask>(i)!);
+        );
+        const items = (r.Items ?? []).map((i) => strip<Microtask>(i)!);
+        read += items.length;
+        const done = await this.claimedBy(workerId, items.map((m) => m.microtaskId));
+        const fresh = items.filter((m) => !done.has(m.microtaskId));
+        if (fresh.length) yield fresh;
+        after = r.LastEvaluatedKey;
+      } while (after && read < CANDIDATES_PER_SHARD);
+      if (read >= CANDIDATES_PER_SHARD) return;
+    }
+  }
+
+  /** Which of these microtasks (one page: ≤ 100) the worker has claimed before: their claim guards, by key. */
+  private async claimedBy(workerId: string, microtaskIds: string[]): Promise<Set<string>> {
+    const done = new Set<string>();
+    let request: Record<string, unknown>[] | undefined = microtaskIds.map((id) => Keys.claimGuard(id, workerId));
+    // Unprocessed keys come back under throttling; a few rounds at most.
+    for (let round = 0; request?.length && round < 5; round++) {
+      const r: BatchGetCommandOutput = await this.client.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: request, ProjectionExpression: 'microtaskId' } } }));
+      for (const item of r.Responses?.[this.table] ?? []) done.add(item.microtaskId as string);
+      request = r.UnprocessedKeys?.[this.table]?.Keys;
+    }
+    // Keys left unread count as not done: the claim transaction's guard refuses them if they are.
+    return done;
   }
 
   /** Claimed-and-unsubmitted assignments the worker holds now (the claim cap's counter). */
@@ -689,6 +727,7 @@ export class DynamoMarketplaceStore {
         // The lease is over: the sweeper has nothing to reclaim.
         { Update: { TableName: this.table, Key: Keys.claimGuard(a.microtaskId, a.workerId), UpdateExpression: 'REMOVE gsi1pk, gsi1sk' } },
         this.releaseActiveClaim(a.workerId),
+        this.progressUpdate(a.projectId, { asg_submitted: 1 }),
       ]);
     } catch (e) {
       if (e instanceof ConditionsFailed) throw conflict('assignment_not_open', 'The assignment can no longer be submitted (already submitted, or the lease expired)');
@@ -696,15 +735,20 @@ export class DynamoMarketplaceStore {
     }
   }
 
-  /** Erasure: the network details recorded with a submission go; the answer and its decision stay. */
+  /**
+   * Erasure: the network details and the reported location recorded with a submission go, and so
+   * does its risk record (its evidence holds countries and distances measured from them); the
+   * answer and its decision stay.
+   */
   async scrubSubmissionContext(assignmentId: string): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: Keys.assignment(assignmentId),
-          UpdateExpression: 'REMOVE submissionContext.sourceIp, submissionContext.userAgent',
-          ConditionExpression: 'attribute_exists(submissionContext)',
+          UpdateExpression: 'REMOVE submissionContext.sourceIp, submissionContext.userAgent, submissionContext.#location, risk',
+          ConditionExpression: 'attribute_exists(submissionContext) OR attribute_exists(risk)',
+          ExpressionAttributeNames: { '#location': 'location' },
         }),
       );
       return true;
@@ -730,8 +774,13 @@ export class DynamoMarketplaceStore {
    * submitted → approved | rejected, with the money movement in the same transaction. Returns
    * false when the decision had already been applied (a retried state machine task).
    */
-  async decide(assignmentId: string, decision: ReviewDecision, entry: LedgerEntry, extra: { hold?: Hold; stats?: WorkerOutcome; client?: ClientDecisionOutcome } = {}): Promise<boolean> {
-    const { hold, stats, client } = extra;
+  async decide(
+    assignmentId: string,
+    decision: ReviewDecision,
+    entry: LedgerEntry,
+    extra: { hold?: Hold; stats?: WorkerOutcome; client?: ClientDecisionOutcome; projectId?: string } = {},
+  ): Promise<boolean> {
+    const { hold, stats, client, projectId } = extra;
     try {
       await transactWrite(this.client, [
         {
@@ -814,6 +863,7 @@ export class DynamoMarketplaceStore {
           : []),
         // In the same transaction as the status change, so a retried finalize counts nothing twice.
         ...(client ? [{ Update: clientDecisionUpdate(this.table, client) }] : []),
+        ...(projectId ? [this.progressUpdate(projectId, { asg_submitted: -1, [decision.outcome === 'approved' ? 'asg_approved' : 'asg_rejected']: 1 })] : []),
       ]);
       return true;
     } catch (e) {
@@ -956,31 +1006,127 @@ export class DynamoMarketplaceStore {
     }));
   }
 
-  /** `redundancy`: only while the microtask still has that many slots (the round the caller saw; adaptive redundancy may add one). */
+  /**
+   * Moves a microtask from one of `from` to `to`, and its project's progress counters with it in the
+   * same transaction. The status is read first so the counter it leaves is known; the write is
+   * conditional on that status, and read again when another write moved it meanwhile. False when
+   * the microtask is in none of `from`, or (with `redundancy`) no longer has that many slots: the
+   * round the caller saw, as adaptive redundancy may have added one.
+   */
   async setMicrotaskStatus(microtaskId: string, from: Microtask['status'][], to: Microtask['status'], extra: { result?: MicrotaskResult; error?: unknown; redundancy?: number } = {}): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: Keys.microtask(microtaskId),
-          UpdateExpression: `SET #status = :to${extra.result ? ', #result = :result' : ''}${extra.error ? ', reviewError = :error' : ''}`,
-          ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})${extra.redundancy !== undefined ? ' AND redundancy = :redundancy' : ''}`,
-          ExpressionAttributeNames: { '#status': 'status', ...(extra.result ? { '#result': 'result' } : {}) },
-          ExpressionAttributeValues: {
-            ':to': to,
-            ...Object.fromEntries(from.map((f, i) => [`:from${i}`, f])),
-            ...(extra.result ? { ':result': extra.result } : {}),
-            ...(extra.error ? { ':error': extra.error } : {}),
-            ...(extra.redundancy !== undefined ? { ':redundancy': extra.redundancy } : {}),
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const m = await this.getMicrotask(microtaskId, true);
+      if (!m || !from.includes(m.status) || (extra.redundancy !== undefined && m.redundancy !== extra.redundancy)) return false;
+      try {
+        await transactWrite(this.client, [
+          {
+            Update: {
+              TableName: this.table,
+              Key: Keys.microtask(microtaskId),
+              UpdateExpression: `SET #status = :to${extra.result ? ', #result = :result' : ''}${extra.error ? ', reviewError = :error' : ''}`,
+              ConditionExpression: `#status = :seen${extra.redundancy !== undefined ? ' AND redundancy = :redundancy' : ''}`,
+              ExpressionAttributeNames: { '#status': 'status', ...(extra.result ? { '#result': 'result' } : {}) },
+              ExpressionAttributeValues: {
+                ':to': to,
+                ':seen': m.status,
+                ...(extra.result ? { ':result': extra.result } : {}),
+                ...(extra.error ? { ':error': extra.error } : {}),
+                ...(extra.redundancy !== undefined ? { ':redundancy': extra.redundancy } : {}),
+              },
+            },
           },
-        }),
-      );
+          this.progressUpdate(m.projectId, { [`mt_${MICROTASK_COUNTER[m.status]}`]: -1, [`mt_${MICROTASK_COUNTER[to]}`]: 1 }),
+        ]);
+        return true;
+      } catch (e) {
+        if (!(e instanceof ConditionsFailed)) throw e;
+      }
+    }
+    throw conflict('microtask_busy', `Microtask ${microtaskId} kept changing status; retry`);
+  }
+
+  // ---------------------------------------------------------------- progress
+
+  /** ADDs to the project's progress counters: one unconditional item for the transaction of a state change. */
+  private progressUpdate(projectId: string, adds: Record<string, number>): TransactItem {
+    const entries = Object.entries(adds).filter(([, n]) => n !== 0);
+    return {
+      Update: {
+        TableName: this.table,
+        Key: Keys.projectProgress(projectId),
+        UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')} SET projectId = :project, #type = :type`,
+        ExpressionAttributeNames: { '#type': 'type', ...Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])) },
+        ExpressionAttributeValues: { ':project': projectId, ':type': 'ProjectProgress', ...Object.fromEntries(entries.map(([, n], i) => [`:c${i}`, n])) },
+      },
+    };
+  }
+
+  /** The project's progress, by key (zeros for a project with none yet). */
+  async getProgress(projectId: string, consistent = false): Promise<ProjectProgress> {
+    const r = await this.client.send(new GetCommand({ TableName: this.table, Key: Keys.projectProgress(projectId), ConsistentRead: consistent }));
+    return progressOf(r.Item);
+  }
+
+  /** The progress of each project asked for (a list page: 100 at most), by key. */
+  async progressOf(projectIds: string[]): Promise<Map<string, ProjectProgress>> {
+    const wanted = [...new Set(projectIds)].slice(0, 100);
+    const out = new Map(wanted.map((p) => [p, emptyProgress()]));
+    let request: Record<string, unknown>[] | undefined = wanted.map((p) => Keys.projectProgress(p));
+    for (let round = 0; request?.length && round < 5; round++) {
+      const r: BatchGetCommandOutput = await this.client.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: request } } }));
+      for (const item of r.Responses?.[this.table] ?? []) out.set(item.projectId as string, progressOf(item));
+      request = r.UnprocessedKeys?.[this.table]?.Keys;
+    }
+    if (request?.length) throw new Error('project progress read left unprocessed keys');
+    return out;
+  }
+
+  /**
+   * published or paused → completed, once: conditional on the status the caller saw, on the
+   * microtask count it saw, and on the progress item showing nothing open, in review or failed,
+   * all in one transaction, so microtasks added meanwhile or a concurrent completion make it fail.
+   * The same transaction puts the project on the deadline index, due now: the sweep that closes
+   * expired projects finds it there and starts its closure. True when this call completed the project.
+   */
+  async complete(project: Project, now: string): Promise<boolean> {
+    if (project.status !== 'published' && project.status !== 'paused') return false;
+    try {
+      await transactWrite(this.client, [
+        {
+          Update: {
+            TableName: this.table,
+            Key: Keys.project(project.projectId),
+            // Out of the task feed with the status change.
+            UpdateExpression: 'SET #status = :completed, updatedAt = :now, completedAt = :now REMOVE gsi2pk, gsi2sk, pausedReason',
+            ConditionExpression: '#status = :from AND microtaskCount = :count',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':completed': 'completed', ':now': now, ':from': project.status, ':count': project.microtaskCount },
+          },
+        },
+        {
+          ConditionCheck: {
+            TableName: this.table,
+            Key: Keys.projectProgress(project.projectId),
+            ConditionExpression: 'mt_total = :count AND mt_open = :zero AND (attribute_not_exists(mt_reviewing) OR mt_reviewing = :zero) AND (attribute_not_exists(mt_reviewFailed) OR mt_reviewFailed = :zero)',
+            ExpressionAttributeValues: { ':count': project.microtaskCount, ':zero': 0 },
+          },
+        },
+        this.deadlinePut(project.projectId, now),
+      ]);
       return true;
     } catch (e) {
-      if (e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException') return false;
+      if (e instanceof ConditionsFailed) return false;
       throw e;
     }
   }
+}
+
+function progressOf(item: Record<string, unknown> | undefined): ProjectProgress {
+  const n = (k: string) => (typeof item?.[k] === 'number' ? (item[k] as number) : 0);
+  const p = emptyProgress();
+  for (const k of Object.keys(p.microtasks) as (keyof ProjectProgress['microtasks'])[]) p.microtasks[k] = n(`mt_${k}`);
+  for (const k of Object.keys(p.assignments) as (keyof ProjectProgress['assignments'])[]) p.assignments[k] = n(`asg_${k}`);
+  return p;
 }
 
 /**

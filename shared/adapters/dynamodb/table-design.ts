@@ -26,6 +26,8 @@ export const Keys = {
   projectByOrg: (orgId: string, createdAt: string, projectId: string) => ({ gsi1pk: `ORG#${orgId}#PROJECTS`, gsi1sk: `${createdAt}#${projectId}` }),
   /** The same list per status: moved to the new status's partition by every transition, in the same write. */
 
+  /** The project's progress counters (docs/adr/0013), moved in the same write as each microtask or answer state change. */
+  projectProgress: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'PROGRESS' }),
   /** Beside a project with a deadline, indexed by time so the expiry sweep finds due projects without a scan. */
   projectDeadline: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'DEADLINE' }),
   deadlineDue: (deadline: string, projectId: string) => ({ gsi2pk: 'DEADLINES', gsi2sk: `${deadline}#${projectId}` }),

@@ -11,17 +11,37 @@ export class ConditionsFailed extends Error {
   }
 }
 
-export async function transactWrite(client: DynamoDBDocumentClient, items: TransactItem[]) {
+/** Attempts of one transaction while it only collides with others on the same items. */
+export const CONFLICT_ATTEMPTS = 4;
+const BACKOFF_BASE_MS = 25;
+
+/**
+ * Writes one transaction. A transaction cancelled only because another one was writing the same
+ * items (`TransactionConflict`, e.g. two reviews moving one project's progress counters) says
+ * nothing about the request, so it is tried again after a jittered backoff, a few times; a
+ * condition that failed is the caller's to read (ConditionsFailed), whatever else failed beside it.
+ */
+export async function transactWrite(client: DynamoDBDocumentClient, items: TransactItem[], sleep: (ms: number) => Promise<void> = defaultSleep) {
   if (items.length === 0) return;
   if (items.length > 100) throw new Error(`A transaction holds at most 100 items, got ${items.length}`);
-  try {
-    return await client.send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (e) {
-    if (e instanceof TransactionCanceledException || (e as Error).name === 'TransactionCanceledException') {
-      const reasons = ((e as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (e) {
+      const reasons = cancellationReasons(e);
+      if (!reasons) throw e;
       const failed = reasons.flatMap((code, i) => (code === 'ConditionalCheckFailed' ? [i] : []));
       if (failed.length) throw new ConditionsFailed(failed, reasons);
+      if (!reasons.includes('TransactionConflict') || attempt >= CONFLICT_ATTEMPTS) throw e;
+      // Full jitter: colliding writers spread out instead of colliding again in step.
+      await sleep(Math.random() * BACKOFF_BASE_MS * 2 ** attempt);
     }
-    throw e;
   }
 }
+
+function cancellationReasons(e: unknown): (string | undefined)[] | undefined {
+  if (!(e instanceof TransactionCanceledException) && (e as Error)?.name !== 'TransactionCanceledException') return undefined;
+  return ((e as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code);
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -46,6 +46,8 @@ export interface Project {
   createdAt: string;
   updatedAt: string;
   publishedAt?: string;
+  /** When its last microtask was done with (completed automatically, see progress.ts). */
+  completedAt?: string;
   /** 0..100: higher comes first in workers' task feeds. */
   priority: number;
   /** Who may claim; enforced at claim time and when listing the feed. */
@@ -118,7 +120,8 @@ export function createProject(input: NewProject, ids: { projectId: string; orgId
 const TRANSITIONS: Record<ProjectStatus, ProjectStatus[]> = {
   draft: ['published', 'cancelled', 'expired'],
   published: ['paused', 'completed', 'cancelled', 'expired'],
-  paused: ['published', 'cancelled', 'expired'],
+  // Paused with its last microtask finalized: its work is done all the same.
+  paused: ['published', 'completed', 'cancelled', 'expired'],
   completed: [],
   cancelled: [],
   expired: [],

@@ -25,6 +25,8 @@ const ALLOWED: [ProjectStatus, ProjectStatus][] = [
   ['published', 'cancelled'],
   ['published', 'expired'],
   ['paused', 'published'],
+  // The last microtask of a paused project can still be reviewed: its work is then done.
+  ['paused', 'completed'],
   ['paused', 'cancelled'],
   ['paused', 'expired'],
 ];
