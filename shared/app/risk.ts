@@ -58,7 +58,8 @@ function claimPerceptualBands(deps: Deps, projectId: string, mine: PerceptualOwn
  * The signals known at submit, measured with a bounded number of key reads and conditional puts
  * whatever the project's size: the answer's spec and timing, the address's country against the
  * profile's (the profile is read only when the address has a country), each file's facts from its
- * confirm, and one fingerprint claim per free-form answer and per file.
+ * confirm, one fingerprint claim per free-form answer and per file, and four band claims per
+ * decoded photo.
  */
 export async function measureSubmissionRisk(deps: Deps, project: Project, submitted: Assignment, media: readonly MediaRecord[] = []): Promise<SubmissionRisk> {
   const policy = autoChecksOf(reviewPolicyOf(project));

@@ -92,7 +92,7 @@ describe('automatic checks', () => {
 
   it('flag a resized PNG copy of another worker’s JPEG as a near duplicate, naming the first assignment', async () => {
     const answerSpec = { type: 'media_collection', prompt: 'Photograph the counter', kinds: ['photo'], mimeTypes: ['image/jpeg', 'image/png'], maxBytesPerFile: 500_000, minCount: 1, maxCount: 1 };
-    const created = await client('POST', '/projects', { title: 'Counters', answerSpec, reward: { amountMinor: 100, currency: 'EUR' }, redundancy: 2, autoChecks: { flagAtScore: 50, rejectAtScore: 200 } });
+    const created = await client('POST', '/projects', { title: 'Counters', answerSpec, reward: { amountMinor: 100, currency: 'EUR' }, redundancy: 2, reviewPolicy: { autoCheckRules: { flagAtScore: 50, rejectAtScore: 200 } } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const projectId = created.body.projectId as string;
     expect((await client('POST', `/projects/${projectId}/microtasks`, { microtasks: [{ input: { shop: 2 } }] })).status).toBe(201);
