@@ -191,8 +191,8 @@ describe('risk at submit and the automatic checks in review', () => {
 
   it('a re-encoded, resized copy of a photo is flagged with the first as evidence; a different photo and the own retake are not', async () => {
     const spec: AnswerSpec = { type: 'media_collection', prompt: 'Photo of the shop front', kinds: ['photo'], mimeTypes: ['image/jpeg', 'image/png'], maxBytesPerFile: 2_000_000, minCount: 1, maxCount: 2 };
-    const projectId = await published({ answerSpec: spec, redundancy: 1 }, 3);
-    const workers = [`w-orig-${newId('w')}`, `w-copy-${newId('w')}`, `w-other-${newId('w')}`];
+    const projectId = await published({ answerSpec: spec, redundancy: 1 }, 4);
+    const workers = [`w-orig-${newId('w')}`, `w-copy-${newId('w')}`, `w-other-${newId('w')}`, `w-same-${newId('w')}`];
     const claims = await Promise.all(workers.map((w) => claimAssignmentUseCase(deps, w, projectId)));
     const shop = scene(101, 320, 240);
     const files: Uint8Array[][] = [
@@ -200,6 +200,7 @@ describe('risk at submit and the automatic checks in review', () => {
       [encodePng(resized(shop, 200, 150))],
       [encodeJpeg(scene(202, 320, 240), 90)],
     ];
+    files.push([files[0]![0]!]);
     const uploaded = async (i: number, bytes: Uint8Array) => {
       const c = claims[i]!;
       const contentType = bytes[0] === 0x89 ? 'image/png' : 'image/jpeg';
@@ -230,6 +231,9 @@ describe('risk at submit and the automatic checks in review', () => {
     expect(JSON.stringify(copy.a.risk)).not.toContain(workers[0]);
     const other = await submitted(2);
     expect(other.near).toEqual([]);
+    // The same bytes: the exact duplicate rejects, and the near one is not reported beside it.
+    const same = await submitted(3);
+    expect(codesOf(same.a.risk!.signals).filter((c) => c.startsWith('media.') && c.includes('duplicate'))).toEqual(['media.duplicate']);
 
     const checked = autoChecksUseCase(await loadSubmissionsUseCase(deps, { microtaskId: copy.a.microtaskId }));
     expect(checked.autoChecks!.flagged).toEqual([expect.objectContaining({ assignmentId: copy.a.assignmentId, rule: 'autocheck.signal_flags' })]);
