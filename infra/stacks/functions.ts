@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ROUTES, routeList, WORKER_FUNCTIONS, type RouteDef, type RouteName } from '../../shared/api/routes';
-import { BULK_JOB_RUNNER, SUBMISSION_CONSUMER, type StageConfig } from '../constructs/stage-config';
+import { BULK_JOB_RUNNER, MEDIA_CONFIRM, SUBMISSION_CONSUMER, type StageConfig } from '../constructs/stage-config';
 import { TesseraFunction } from '../constructs/tessera-function';
 
 /** The API's authorizer lives with the HTTP API; every other worker module runs in the background. */
@@ -31,15 +31,13 @@ const TIMEOUTS: Record<string, Duration> = {
   [WORKER_FUNCTIONS.exportRunner]: BULK_JOB_RUNNER.timeout,
   // Sums every account: the longest an HTTP API integration may take.
   [ROUTES.getReconciliation.handler]: Duration.seconds(29),
-  // Decodes a photo in pure JS for its perceptual hash (a 12 MP JPEG: ~3 s on one vCPU).
-  [ROUTES.confirmMedia.handler]: Duration.seconds(20),
+  [ROUTES.confirmMedia.handler]: MEDIA_CONFIRM.timeout,
 };
 
 const MEMORY: Record<string, number> = {
   [WORKER_FUNCTIONS.importRunner]: BULK_JOB_RUNNER.memorySize,
   [WORKER_FUNCTIONS.exportRunner]: BULK_JOB_RUNNER.memorySize,
-  // One full vCPU, and room for the decoded pixels (24 MP × 4 bytes) beside the file.
-  [ROUTES.confirmMedia.handler]: 1_769,
+  [ROUTES.confirmMedia.handler]: MEDIA_CONFIRM.memorySize,
 };
 
 function make(scope: Construct, config: StageConfig, handler: string, description: string): TesseraFunction {
