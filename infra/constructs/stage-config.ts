@@ -68,6 +68,15 @@ export const BULK_JOB_RUNNER = {
   memorySize: 1024,
 } as const;
 
+/**
+ * Media confirm decodes a JPEG or PNG in pure JS for its perceptual hash (a 12 MP JPEG: ~3 s on
+ * one vCPU): 1769 MB is one full vCPU and room for the decoded pixels (24 MP × 4 bytes) beside the file.
+ */
+export const MEDIA_CONFIRM = {
+  timeout: Duration.seconds(20),
+  memorySize: 1_769,
+} as const;
+
 export const BULK_JOB_QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(6 * BULK_JOB_RUNNER.timeout.toSeconds());
 
 const BASE = {

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ROUTES, routeList, WORKER_FUNCTIONS, type RouteDef, type RouteName } from '../../shared/api/routes';
-import { BULK_JOB_RUNNER, SUBMISSION_CONSUMER, type StageConfig } from '../constructs/stage-config';
+import { BULK_JOB_RUNNER, MEDIA_CONFIRM, SUBMISSION_CONSUMER, type StageConfig } from '../constructs/stage-config';
 import { TesseraFunction } from '../constructs/tessera-function';
 
 /** The API's authorizer lives with the HTTP API; every other worker module runs in the background. */
@@ -31,9 +31,14 @@ const TIMEOUTS: Record<string, Duration> = {
   [WORKER_FUNCTIONS.exportRunner]: BULK_JOB_RUNNER.timeout,
   // Sums every account: the longest an HTTP API integration may take.
   [ROUTES.getReconciliation.handler]: Duration.seconds(29),
+  [ROUTES.confirmMedia.handler]: MEDIA_CONFIRM.timeout,
 };
 
-const MEMORY: Record<string, number> = { [WORKER_FUNCTIONS.importRunner]: BULK_JOB_RUNNER.memorySize, [WORKER_FUNCTIONS.exportRunner]: BULK_JOB_RUNNER.memorySize };
+const MEMORY: Record<string, number> = {
+  [WORKER_FUNCTIONS.importRunner]: BULK_JOB_RUNNER.memorySize,
+  [WORKER_FUNCTIONS.exportRunner]: BULK_JOB_RUNNER.memorySize,
+  [ROUTES.confirmMedia.handler]: MEDIA_CONFIRM.memorySize,
+};
 
 function make(scope: Construct, config: StageConfig, handler: string, description: string): TesseraFunction {
   return new TesseraFunction(scope, constructIdFor(handler), { handler, config, description, timeout: TIMEOUTS[handler], memorySize: MEMORY[handler] }).bindSettings(config);

@@ -303,6 +303,7 @@ export const AutoChecksPolicyBody = z
     fastFractionOfMedian: z.number().min(0).max(1).optional(),
     medianMinAnswers: z.number().int().min(2).max(50).optional(),
     minDuplicateChars: z.number().int().min(1).max(10_000).optional(),
+    nearDuplicateMaxDistance: z.number().int().min(0).max(32).optional().describe('Photos whose 64-bit perceptual hashes differ in at most this many bits are near copies (default 6).'),
     captureSlackMinutes: z.number().int().min(0).max(10_080).optional(),
     maxGpsMismatchMetres: z.number().int().min(0).max(1_000_000).optional(),
   })

@@ -11,7 +11,9 @@ import {
 import { mp4DurationSeconds, wavDurationSeconds } from '../domain/media/duration';
 import { parseJpegExif } from '../domain/media/exif';
 import { detectMediaType, SNIFF_BYTES, type MediaMimeType } from '../domain/media/magic-bytes';
-import { DOWNLOAD_EXPIRES_SECONDS, UPLOAD_EXPIRES_SECONDS } from '../adapters/s3/media-storage';
+import { dHash, type PerceptualHash } from '../domain/media/perceptual-hash';
+import { decodePhoto } from '../adapters/image-decoder';
+import { DOWNLOAD_EXPIRES_SECONDS, UPLOAD_EXPIRES_SECONDS, type MediaStorage } from '../adapters/s3/media-storage';
 import type { Deps } from './deps';
 
 /** Who is asking to see a media file; a worker sees their own, a client their organisation's, reviewers and admins any. */
@@ -66,8 +68,8 @@ export async function requestMediaUploadUseCase(deps: Deps, workerId: string, as
 /**
  * Judges an uploaded file: it must exist, have the declared size, and its first bytes must be of
  * the declared type and allowed by the spec (with its duration in range for audio and video). A
- * JPEG's capture time and GPS position are read from its EXIF, and the storage's content hash is
- * kept: submit measures the file's risk from these facts (ADR 0016). A file that breaks a rule is
+ * JPEG's capture time and GPS position are read from its EXIF, the storage's content hash is
+ * kept, and a JPEG or PNG is decoded for its perceptual hash: submit measures the file's risk from these facts (ADR 0016). A file that breaks a rule is
  * rejected for good and deleted; the 400 names the rule.
  */
 export async function confirmMediaUseCase(deps: Deps, workerId: string, assignmentId: string, mediaId: string) {
@@ -100,11 +102,28 @@ export async function confirmMediaUseCase(deps: Deps, workerId: string, assignme
     }
     throw e;
   }
+  const perceptualHash = await perceptualHashOf(storage, m.key, detected?.family, head, stat.sizeBytes);
+  if (perceptualHash) facts = { ...facts, perceptualHash };
   if (!(await deps.media.settle(m, { status: 'confirmed', facts }, now))) {
     // A concurrent confirm settled it first: answer with what it decided.
     return confirmMediaUseCase(deps, workerId, assignmentId, mediaId);
   }
   return { media: mediaView({ ...m, status: 'confirmed', settledAt: now, facts }) };
+}
+
+/** Larger photos are not decoded for a perceptual hash: reading and decoding them would dominate the confirm. */
+export const MAX_PERCEPTUAL_HASH_BYTES = 15 * 1024 * 1024;
+
+/**
+ * A JPEG's or PNG's dHash, from the whole file read once (the head already read when it is all of
+ * it); undefined for other types, larger files and files that do not decode, which submit records
+ * as `media.hash_unavailable`.
+ */
+async function perceptualHashOf(storage: MediaStorage, key: string, family: string | undefined, head: Uint8Array, sizeBytes: number): Promise<PerceptualHash | undefined> {
+  if ((family !== 'jpeg' && family !== 'png') || sizeBytes > MAX_PERCEPTUAL_HASH_BYTES) return undefined;
+  const bytes = head.length >= sizeBytes ? head : await storage.readRange(key, 0, sizeBytes);
+  const pixels = decodePhoto(bytes, family);
+  return pixels && pixels.width * pixels.height > 0 ? dHash(pixels) : undefined;
 }
 
 const EXTENSIONS: Record<string, string> = {

@@ -11,33 +11,55 @@ import {
   fastVsMedianSignals,
   ipCountrySignal,
   mediaDuplicateSignal,
+  mediaNearDuplicateSignal,
   mediaSignals,
   riskOf,
   tooFastSignal,
   type AutoChecksPolicy,
   type FingerprintOwner,
+  type PerceptualOwner,
   type RiskSignal,
   type SubmissionRisk,
 } from '../domain/quality/risk';
 import type { FingerprintKind } from '../adapters/dynamodb/fingerprint-store';
+import { perceptualBands } from '../domain/media/perceptual-hash';
 import type { Deps } from './deps';
 import type { ReviewState } from './review';
+
+/** Whether a fingerprint's owner still stands: one read of its assignment, made only when another one holds it. */
+async function ownerStands(deps: Deps, owner: FingerprintOwner): Promise<boolean> {
+  const first = await deps.marketplace.getAssignment(owner.assignmentId, true);
+  // A submit that never committed leaves a claim whose assignment then ends unanswered.
+  return first !== undefined && first.status !== 'expired' && first.status !== 'returned';
+}
 
 /** Claimed before the submit commits: an owner whose assignment ended unanswered gives the fingerprint up. */
 async function claimFingerprint(deps: Deps, projectId: string, kind: FingerprintKind, hash: string, mine: FingerprintOwner, at: string): Promise<FingerprintOwner> {
   const owner = await deps.fingerprints.claim(projectId, kind, hash, mine, at);
-  if (owner.assignmentId === mine.assignmentId) return owner;
-  // Only on a duplicate: one read of the first assignment, to tell a real first answer from a submit that never committed.
-  const first = await deps.marketplace.getAssignment(owner.assignmentId, true);
-  if (first && first.status !== 'expired' && first.status !== 'returned') return owner;
+  if (owner.assignmentId === mine.assignmentId || (await ownerStands(deps, owner))) return owner;
   return deps.fingerprints.takeOver(projectId, kind, hash, owner.assignmentId, mine, at);
+}
+
+/**
+ * The owners of a photo's four perceptual-hash bands, claimed like fingerprints: each band that
+ * another assignment holds names a candidate whose whole hash came with the claim's read.
+ */
+function claimPerceptualBands(deps: Deps, projectId: string, mine: PerceptualOwner, at: string): Promise<PerceptualOwner[]> {
+  return Promise.all(
+    perceptualBands(mine.perceptualHash).map(async (band) => {
+      const owner = await deps.fingerprints.claimBand(projectId, band, mine, at);
+      if (owner.assignmentId === mine.assignmentId || (await ownerStands(deps, owner))) return owner;
+      return deps.fingerprints.takeOverBand(projectId, band, owner.assignmentId, mine, at);
+    }),
+  );
 }
 
 /**
  * The signals known at submit, measured with a bounded number of key reads and conditional puts
  * whatever the project's size: the answer's spec and timing, the address's country against the
  * profile's (the profile is read only when the address has a country), each file's facts from its
- * confirm, and one fingerprint claim per free-form answer and per file.
+ * confirm, one fingerprint claim per free-form answer and per file, and four band claims per
+ * decoded photo.
  */
 export async function measureSubmissionRisk(deps: Deps, project: Project, submitted: Assignment, media: readonly MediaRecord[] = []): Promise<SubmissionRisk> {
   const policy = autoChecksOf(reviewPolicyOf(project));
@@ -56,6 +78,16 @@ export async function measureSubmissionRisk(deps: Deps, project: Project, submit
   const pending: Promise<RiskSignal | undefined>[] = [];
   if (fingerprint) pending.push(claim('answer', fingerprint).then((owner) => answerDuplicateSignal(policy, mine, fingerprint, owner)));
 
+  /** Identical bytes reject alone; a near copy is looked for as well, and reported only when the bytes differ. */
+  const mediaCopySignal = async (mediaId: string, facts: MediaFacts): Promise<RiskSignal | undefined> => {
+    const { contentHash, perceptualHash } = facts;
+    const [exact, near] = await Promise.all([
+      contentHash ? claim('media', contentHash).then((owner) => mediaDuplicateSignal(policy, mine, mediaId, contentHash, owner)) : undefined,
+      perceptualHash ? claimPerceptualBands(deps, project.projectId, { ...mine, perceptualHash }, now).then((owners) => mediaNearDuplicateSignal(policy, mine, mediaId, perceptualHash, owners)) : undefined,
+    ]);
+    return exact ?? near;
+  };
+
   if (spec.type === 'media_collection' && submitted.answer) {
     const byId = new Map(media.map((m) => [m.mediaId, m]));
     const reported = submitted.submissionContext?.location;
@@ -64,8 +96,7 @@ export async function measureSubmissionRisk(deps: Deps, project: Project, submit
       if (!m?.facts) continue;
       const facts: MediaFacts = m.facts;
       signals.push(...mediaSignals(policy, spec, { ...m, facts }, { claimedAt: submitted.claimedAt, submittedAt: now }, reported));
-      const hash = facts.contentHash;
-      if (hash) pending.push(claim('media', hash).then((owner) => mediaDuplicateSignal(policy, mine, id, hash, owner)));
+      pending.push(mediaCopySignal(id, facts));
     }
   }
   signals.push(...(await Promise.all(pending)));

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localUser } from '../../infra/local/users';
 import * as F from '../support/media-fixtures';
+import { encodeJpeg, encodePng, resized, scene } from '../support/photos';
 import { apiClient, bootPlatform, eventually, type RunningPlatform } from '../support/local-platform';
 
 /**
@@ -87,5 +88,45 @@ describe('automatic checks', () => {
     const mine = await ben('GET', `/assignments/${uploaded[1]!.assignmentId}`);
     expect(mine.body.assignment).toMatchObject({ status: 'rejected', decision: { rule: 'autocheck.signal_rejects' } });
     expect(mine.body.assignment).not.toHaveProperty('risk');
+  });
+
+  it('flag a resized PNG copy of another worker’s JPEG as a near duplicate, naming the first assignment', async () => {
+    const answerSpec = { type: 'media_collection', prompt: 'Photograph the counter', kinds: ['photo'], mimeTypes: ['image/jpeg', 'image/png'], maxBytesPerFile: 500_000, minCount: 1, maxCount: 1 };
+    const created = await client('POST', '/projects', { title: 'Counters', answerSpec, reward: { amountMinor: 100, currency: 'EUR' }, redundancy: 2, reviewPolicy: { autoCheckRules: { flagAtScore: 50, rejectAtScore: 200 } } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const projectId = created.body.projectId as string;
+    expect((await client('POST', `/projects/${projectId}/microtasks`, { microtasks: [{ input: { shop: 2 } }] })).status).toBe(201);
+    expect((await client('POST', `/projects/${projectId}/publish`, {})).status).toBe(200);
+
+    const counter = scene(303, 320, 240);
+    const files = [
+      { bytes: encodeJpeg(counter, 90), type: 'image/jpeg' },
+      { bytes: encodePng(resized(counter, 240, 180)), type: 'image/png' },
+    ];
+    const uploaded: { assignmentId: string; mediaId: string }[] = [];
+    for (const [i, worker] of [ana, ben].entries()) {
+      const claim = await worker('POST', `/projects/${projectId}/assignments`, {});
+      expect(claim.status, JSON.stringify(claim.body)).toBe(201);
+      const assignmentId = claim.body.assignment.assignmentId as string;
+      const asked = await worker('POST', `/assignments/${assignmentId}/media`, { contentType: files[i]!.type, sizeBytes: files[i]!.bytes.length });
+      expect(await uploadForm(asked.body.upload, files[i]!.bytes, files[i]!.type)).toBe(204);
+      const confirmed = await worker('POST', `/assignments/${assignmentId}/media/${asked.body.media.mediaId}/confirm`, {});
+      expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+      expect(confirmed.body.media.facts.perceptualHash).toMatch(/^[0-9a-f]{16}$/);
+      uploaded.push({ assignmentId, mediaId: asked.body.media.mediaId });
+    }
+    for (const [i, worker] of [ana, ben].entries()) {
+      const submitted = await worker('POST', `/assignments/${uploaded[i]!.assignmentId}/submission`, { answer: { media: [uploaded[i]!.mediaId] } });
+      expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+    }
+
+    const results = await eventually('the review to complete', async () => {
+      const r = await client('GET', `/projects/${projectId}/results`);
+      return r.body.items[0]?.status === 'completed' ? r.body : undefined;
+    });
+    const byId = Object.fromEntries((results.items[0].assignments as { assignmentId: string }[]).map((a) => [a.assignmentId, a]));
+    // Flagged, not rejected: the crowd still decides, and the decision names the check.
+    expect(byId[uploaded[1]!.assignmentId]).toMatchObject({ decision: { evidence: { autoCheck: { verdict: 'flag', rule: 'autocheck.signal_flags', signals: ['media.near_duplicate'] } } } });
+    expect(JSON.stringify(byId[uploaded[0]!.assignmentId])).not.toContain('media.near_duplicate');
   });
 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTessera, type Tessera } from '../../infra/app';
 import { AREAS, routesOf } from '../../infra/stacks/route-areas';
 import { LAMBDA_RUNTIME } from '../../infra/constructs/tessera-function';
-import { BULK_JOB_RUNNER } from '../../infra/constructs/stage-config';
+import { BULK_JOB_RUNNER, MEDIA_CONFIRM } from '../../infra/constructs/stage-config';
 import { RETRYABLE_ERRORS } from '../../infra/constructs/workflow-task';
 import { routeList, WORKER_FUNCTIONS } from '../../shared/api/routes';
 import { ENV } from '../../shared/config';
@@ -119,7 +119,8 @@ describe('functions', () => {
       expect(p.Runtime, id).toBe(LAMBDA_RUNTIME.name);
       expect(p.Architectures, id).toEqual(['arm64']);
       expect(p.TracingConfig, id).toEqual({ Mode: 'Active' });
-      expect(p.MemorySize, id).toBe(isRunner(id) ? BULK_JOB_RUNNER.memorySize : 512);
+      const handler = resources[id]?.Metadata?.['tessera:handler'];
+      expect(p.MemorySize, id).toBe(isRunner(id) ? BULK_JOB_RUNNER.memorySize : handler === 'api/confirm-media' ? MEDIA_CONFIRM.memorySize : 512);
       expect(p.Handler, id).toBe('index.handler');
       expect(p.Environment.Variables, id).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'tessera', NODE_OPTIONS: '--enable-source-maps' });
     }

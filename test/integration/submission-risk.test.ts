@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/adapters/ids';
 import { MediaStorage } from '../../shared/adapters/s3/media-storage';
 import type { Deps } from '../../shared/app/deps';
-import { requestMediaUploadUseCase } from '../../shared/app/media';
+import { createHash } from 'node:crypto';
+import { confirmMediaUseCase, requestMediaUploadUseCase } from '../../shared/app/media';
 import { addMicrotasksUseCase, createProjectUseCase, publishProjectUseCase } from '../../shared/app/projects';
 import { consensusUseCase, finalizeUseCase, loadSubmissionsUseCase } from '../../shared/app/review';
 import { autoChecksUseCase } from '../../shared/app/risk';
@@ -17,17 +18,35 @@ import { answerFingerprint, DEFAULT_AUTO_CHECKS, type RiskSignal } from '../../s
 import { makeDeps } from '../support/deps';
 import { startDynamo, type LocalDynamo } from '../support/emulators';
 import { asWorker, newProject } from '../support/fixtures';
+import { encodeJpeg, encodePng, resized, scene } from '../support/photos';
 
 /** Duplicate detection by fingerprint claims, and the risk stored at submit, on DynamoDB Local. */
 let dynamo: LocalDynamo;
 let deps: Deps;
 let clock = Date.parse('2026-04-01T09:00:00.000Z');
 
+/** The bucket in memory: what confirm reads (size, single-part ETag, byte ranges) as S3 answers it. */
+class MemoryMediaStorage extends MediaStorage {
+  readonly objects = new Map<string, Uint8Array>();
+  override async stat(key: string) {
+    const b = this.objects.get(key);
+    return b && { sizeBytes: b.length, contentHash: `md5:${createHash('md5').update(b).digest('hex')}` };
+  }
+  override async readRange(key: string, offset: number, length: number) {
+    return (this.objects.get(key) ?? new Uint8Array()).subarray(offset, offset + length);
+  }
+  override async remove(key: string) {
+    this.objects.delete(key);
+  }
+}
+let storage: MemoryMediaStorage;
+
 beforeAll(async () => {
   dynamo = await startDynamo();
   // Presigning is local computation: an S3 client that is never called over the network is enough.
   const s3 = new S3Client({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-  deps = makeDeps(dynamo.client, await dynamo.createTable(), { now: () => new Date(clock).toISOString(), mediaStorage: () => new MediaStorage(s3, 'media-bucket') });
+  storage = new MemoryMediaStorage(s3, 'media-bucket');
+  deps = makeDeps(dynamo.client, await dynamo.createTable(), { now: () => new Date(clock).toISOString(), mediaStorage: () => storage });
 });
 
 afterAll(async () => {
@@ -168,5 +187,65 @@ describe('risk at submit and the automatic checks in review', () => {
       },
     });
     expect(JSON.stringify(second!.decision)).not.toContain(ana);
+  });
+
+  it('a re-encoded, resized copy of a photo is flagged with the first as evidence; a different photo and the own retake are not', async () => {
+    const spec: AnswerSpec = { type: 'media_collection', prompt: 'Photo of the shop front', kinds: ['photo'], mimeTypes: ['image/jpeg', 'image/png'], maxBytesPerFile: 2_000_000, minCount: 1, maxCount: 2 };
+    const projectId = await published({ answerSpec: spec, redundancy: 1 }, 4);
+    const workers = [`w-orig-${newId('w')}`, `w-copy-${newId('w')}`, `w-other-${newId('w')}`, `w-same-${newId('w')}`];
+    const claims = await Promise.all(workers.map((w) => claimAssignmentUseCase(deps, w, projectId)));
+    const shop = scene(101, 320, 240);
+    const files: Uint8Array[][] = [
+      [encodeJpeg(shop, 92), encodeJpeg(resized(shop, 300, 225), 80)],
+      [encodePng(resized(shop, 200, 150))],
+      [encodeJpeg(scene(202, 320, 240), 90)],
+    ];
+    files.push([files[0]![0]!]);
+    const uploaded = async (i: number, bytes: Uint8Array) => {
+      const c = claims[i]!;
+      const contentType = bytes[0] === 0x89 ? 'image/png' : 'image/jpeg';
+      const asked = await requestMediaUploadUseCase(deps, workers[i]!, c.assignment.assignmentId, { contentType, sizeBytes: bytes.length });
+      storage.objects.set((await deps.media.get(c.assignment.assignmentId, asked.media.mediaId))!.key, bytes);
+      const { media } = await confirmMediaUseCase(deps, workers[i]!, c.assignment.assignmentId, asked.media.mediaId);
+      expect(media.facts!.perceptualHash).toMatch(/^[0-9a-f]{16}$/);
+      return media.mediaId;
+    };
+    const submitted = async (i: number) => {
+      const media = await Promise.all(files[i]!.map((b) => uploaded(i, b)));
+      clock += 60_000;
+      await submitAnswerUseCase(deps, workers[i]!, claims[i]!.assignment.assignmentId, { answer: { media } }, {});
+      const a = (await deps.marketplace.getAssignment(claims[i]!.assignment.assignmentId, true))!;
+      return { a, media, near: a.risk!.signals.filter((s) => s.code === 'media.near_duplicate') };
+    };
+    const first = await submitted(0);
+    // Two shots of one scene in one assignment are a retake, not a copy.
+    expect(first.near).toEqual([]);
+    const copy = await submitted(1);
+    expect(copy.near).toEqual([
+      expect.objectContaining({
+        weight: 40,
+        evidence: { mediaId: copy.media[0], firstAssignmentId: first.a.assignmentId, sameMicrotask: false, distanceBits: expect.any(Number), maxDistanceBits: 6 },
+      }),
+    ]);
+    expect(codesOf(copy.a.risk!.signals)).not.toContain('media.duplicate');
+    expect(JSON.stringify(copy.a.risk)).not.toContain(workers[0]);
+    const other = await submitted(2);
+    expect(other.near).toEqual([]);
+    // The same bytes: the exact duplicate rejects, and the near one is not reported beside it.
+    const same = await submitted(3);
+    expect(codesOf(same.a.risk!.signals).filter((c) => c.startsWith('media.') && c.includes('duplicate'))).toEqual(['media.duplicate']);
+
+    const checked = autoChecksUseCase(await loadSubmissionsUseCase(deps, { microtaskId: copy.a.microtaskId }));
+    expect(checked.autoChecks!.flagged).toEqual([expect.objectContaining({ assignmentId: copy.a.assignmentId, rule: 'autocheck.signal_flags' })]);
+  });
+
+  it('concurrent claims of one band: one owner, whose whole hash every other claimant reads', async () => {
+    const projectId = newId('prj');
+    const claimants = Array.from({ length: 10 }, (_, i) => ({ assignmentId: `asg_${i}`, microtaskId: `mt_${i}`, perceptualHash: `0123${i.toString(16).padStart(12, '0')}` }));
+    const owners = await Promise.all(claimants.map((c) => deps.fingerprints.claimBand(projectId, '0#0123', c, deps.now())));
+    const winners = claimants.filter((c, i) => owners[i]!.assignmentId === c.assignmentId);
+    expect(winners).toHaveLength(1);
+    for (const o of owners) expect(o).toEqual(winners[0]);
+    expect(await deps.fingerprints.claimBand(projectId, '1#0123', claimants[3]!, deps.now())).toEqual(claimants[3]);
   });
 });

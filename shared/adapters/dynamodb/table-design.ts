@@ -115,6 +115,8 @@ export const Keys = {
   quotaCounter: (projectId: string, segment: string) => ({ pk: `PROJECT#${projectId}`, sk: `QUOTA#${segment}` }),
   /** The first submission of a content fingerprint (an answer's text, a file's bytes) in a project: its conditional put decides who was first. */
   fingerprint: (projectId: string, kind: 'answer' | 'media', hash: string) => ({ pk: `PROJECT#${projectId}`, sk: `HASH#${kind}#${hash}` }),
+  /** The first submitted photo with this 16-bit band (`<position>#<hex>`) of its perceptual hash; the item keeps that photo's whole hash. */
+  perceptualBand: (projectId: string, band: string) => ({ pk: `PROJECT#${projectId}`, sk: `PHASH#${band}` }),
   /** Decision counts per task type, beside the per-currency stats. */
   workerTaskTypeStats: (workerId: string, taskType: string) => ({ pk: `WORKER#${workerId}`, sk: `TYPESTATS#${taskType}` }),
   /** A worker's gold answers in one project (counted in the decide transaction), read by the project's gold policy. */

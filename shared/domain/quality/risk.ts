@@ -3,6 +3,7 @@ import type { Answer, AnswerSpec } from '../marketplace/answer-spec';
 import type { MediaCollectionSpec, MediaFacts, MediaRecord } from '../marketplace/task-types/media-collection';
 import type { SurveySpec } from '../marketplace/task-types/survey';
 import { checkGeofence, distanceMetres, type LatLon } from '../media/geofence';
+import { hammingDistance } from '../media/perceptual-hash';
 
 /**
  * The risk of one submission: signals measured where their data is (at media confirm, at submit,
@@ -22,6 +23,7 @@ export const SIGNAL_CODES = [
   'media.gps_reported_mismatch',
   'media.inside_geofence',
   'media.duplicate',
+  'media.near_duplicate',
   'media.hash_unavailable',
   'network.ip_country_mismatch',
   'network.ip_country_unknown',
@@ -70,6 +72,8 @@ export interface AutoChecksPolicy {
   medianMinAnswers: number;
   /** Free-form answers shorter than this (normalised) are not fingerprinted: short answers coincide honestly. */
   minDuplicateChars: number;
+  /** Photos whose perceptual hashes differ in at most this many of 64 bits are near copies (re-encoded, resized). */
+  nearDuplicateMaxDistance: number;
   /** A photo taken this long before the claim was not taken for the task. */
   captureSlackMinutes: number;
   /** EXIF GPS and the location the device reported may differ by this much. */
@@ -87,6 +91,7 @@ export const DEFAULT_WEIGHTS: Record<SignalCode, number> = {
   'media.gps_reported_mismatch': 25,
   'media.inside_geofence': 0,
   'media.duplicate': 100,
+  'media.near_duplicate': 40,
   'media.hash_unavailable': 0,
   'network.ip_country_mismatch': 25,
   'network.ip_country_unknown': 0,
@@ -99,11 +104,13 @@ export const DEFAULT_AUTO_CHECKS: AutoChecksPolicy = {
   flagAtScore: 30,
   rejectAtScore: 100,
   // The same bytes in two assignments are never two captures; a copied text may be an honest coincidence.
-  actions: { 'media.duplicate': 'reject', 'answer.duplicate': 'flag' },
+  // A photo's near copy may be a second shot of the same scene: a person decides.
+  actions: { 'media.duplicate': 'reject', 'media.near_duplicate': 'flag', 'answer.duplicate': 'flag' },
   weights: {},
   fastFractionOfMedian: 0.25,
   medianMinAnswers: 3,
   minDuplicateChars: 20,
+  nearDuplicateMaxDistance: 6,
   captureSlackMinutes: 10,
   maxGpsMismatchMetres: 1_000,
 };
@@ -226,6 +233,32 @@ export function mediaDuplicateSignal(policy: AutoChecksPolicy, mine: Fingerprint
   });
 }
 
+/** Who first submitted a photo band: the owner's whole perceptual hash is stored with each band. */
+export interface PerceptualOwner extends FingerprintOwner {
+  perceptualHash: string;
+}
+
+/**
+ * A photo within the policy's distance of one submitted earlier in another assignment: the
+ * owners of its bands are the candidates (at most four), the nearest one is the evidence.
+ */
+export function mediaNearDuplicateSignal(policy: AutoChecksPolicy, mine: FingerprintOwner, mediaId: string, perceptualHash: string, owners: readonly PerceptualOwner[]): RiskSignal | undefined {
+  let nearest: { owner: PerceptualOwner; distance: number } | undefined;
+  for (const owner of owners) {
+    if (owner.assignmentId === mine.assignmentId) continue;
+    const distance = hammingDistance(perceptualHash, owner.perceptualHash);
+    if (distance <= policy.nearDuplicateMaxDistance && (!nearest || distance < nearest.distance)) nearest = { owner, distance };
+  }
+  if (!nearest) return undefined;
+  return signal(policy, 'media.near_duplicate', 'A visually near-identical photo (re-encoded, resized or lightly edited) was submitted earlier in another assignment of this project', {
+    mediaId,
+    firstAssignmentId: nearest.owner.assignmentId,
+    sameMicrotask: nearest.owner.microtaskId === mine.microtaskId,
+    distanceBits: nearest.distance,
+    maxDistanceBits: policy.nearDuplicateMaxDistance,
+  });
+}
+
 // ------------------------------------------------------------------ media
 
 /** EXIF DateTimeOriginal without an offset is the camera's local time: anywhere within UTC−12…UTC+14 of the truth. */
@@ -255,6 +288,9 @@ export function mediaSignals(
   ];
   if (facts.contentHash === undefined) out.push(signal(policy, 'media.hash_unavailable', 'The storage reported no content hash: not checked for duplicates', { mediaId }));
   if (!facts.mimeType.startsWith('image/')) return out;
+  if (facts.perceptualHash === undefined) {
+    out.push(signal(policy, 'media.hash_unavailable', 'The photo could not be decoded (its type, size or content): not checked for near copies, only for identical bytes', { mediaId, hash: 'perceptual', mimeType: facts.mimeType }));
+  }
 
   if (!facts.capturedAt) {
     out.push(signal(policy, 'media.exif_missing', 'The photo carries no EXIF capture time (screenshots, edited or downloaded images lose it)', { mediaId, mimeType: facts.mimeType, exifRead: facts.mimeType === 'image/jpeg' }));

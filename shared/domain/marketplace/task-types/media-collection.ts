@@ -43,6 +43,8 @@ export interface MediaFacts {
   gps?: LatLon;
   /** The storage's hash of the whole file (`md5:<hex>`, S3's ETag of a single-part upload): duplicates are found by it. */
   contentHash?: string;
+  /** A JPEG's or PNG's 64-bit dHash (16 hex digits): near copies are found by it. Absent when the photo was not decoded. */
+  perceptualHash?: string;
 }
 
 /** One uploaded (or announced) file of an assignment. */

@@ -4,6 +4,7 @@ import type { AnswerSpec } from '../../../../shared/domain/marketplace/answer-sp
 import type { MediaCollectionSpec, MediaFacts } from '../../../../shared/domain/marketplace/task-types/media-collection';
 import { distanceMetres } from '../../../../shared/domain/media/geofence';
 import { LOCAL_IP_COUNTRIES, parseIpCountryCsv, StaticIpCountryResolver } from '../../../../shared/domain/quality/ip-country';
+import { evaluateAutoChecks } from '../../../../shared/domain/quality/auto-checks';
 import {
   answerDuplicateSignal,
   answerFingerprint,
@@ -14,6 +15,7 @@ import {
   ipCountrySignal,
   median,
   mediaDuplicateSignal,
+  mediaNearDuplicateSignal,
   mediaSignals,
   MIN_SECONDS_BY_TASK_TYPE,
   riskOf,
@@ -84,7 +86,7 @@ describe('media signals', () => {
   const claimedAt = Date.parse('2026-05-01T10:00:00Z');
   const submittedAt = claimedAt + 20 * 60_000;
   const when = { claimedAt: iso(claimedAt), submittedAt: iso(submittedAt) };
-  const photo = (facts: Partial<MediaFacts>) => ({ mediaId: 'med_1', declaredContentType: 'image/jpeg' as const, facts: { mimeType: 'image/jpeg', sizeBytes: 900, contentHash: 'md5:00', ...facts } });
+  const photo = (facts: Partial<MediaFacts>) => ({ mediaId: 'med_1', declaredContentType: 'image/jpeg' as const, facts: { mimeType: 'image/jpeg', sizeBytes: 900, contentHash: 'md5:00', perceptualHash: '0123456789abcdef', ...facts } });
   /** A point `metres` north of `p`. */
   const north = (p: { lat: number; lon: number }, metres: number) => ({ lat: p.lat + metres / 111_195, lon: p.lon });
 
@@ -127,6 +129,36 @@ describe('media signals', () => {
     expect(s.map((x) => x.code)).toEqual(['media.verified', 'media.hash_unavailable']);
     expect(s[0]).toMatchObject({ weight: 0, evidence: { mimeType: 'audio/wav', sizeBytes: 5_000, durationSeconds: 3.2 } });
     expect(riskOf(s, when.submittedAt).score).toBe(0);
+  });
+
+  it('a photo that was not decoded is said to be unchecked for near copies', () => {
+    const s = mediaSignals(policy, spec, photo({ perceptualHash: undefined, capturedAt: iso(claimedAt).slice(0, 19), gps: centre }), when, centre);
+    expect(s.filter((x) => x.code === 'media.hash_unavailable').map((x) => x.evidence)).toEqual([{ mediaId: 'med_1', hash: 'perceptual', mimeType: 'image/jpeg' }]);
+  });
+});
+
+describe('near-duplicate photos', () => {
+  const mine = { assignmentId: 'asg_2', microtaskId: 'mt_2' };
+  const hash = '00ff00ff00ff00ff';
+  const owner = (assignmentId: string, perceptualHash: string) => ({ assignmentId, microtaskId: 'mt_1', perceptualHash });
+
+  it('names the nearest earlier assignment within the distance, with the distance and never a worker', () => {
+    const s = mediaNearDuplicateSignal(policy, mine, 'med_2', hash, [owner('asg_far', 'ff00ff00ff00ff00'), owner('asg_4', '00ff00ff00ff000f'), owner('asg_1', '00ff00ff00ff00fe')]);
+    expect(s).toEqual({
+      code: 'media.near_duplicate',
+      weight: 40,
+      reason: expect.any(String),
+      evidence: { mediaId: 'med_2', firstAssignmentId: 'asg_1', sameMicrotask: false, distanceBits: 1, maxDistanceBits: 6 },
+    });
+    expect(evaluateAutoChecks(policy, [s!]).verdict).toBe('flag');
+  });
+
+  it('ignores the own assignment and anything beyond the policy distance', () => {
+    expect(mediaNearDuplicateSignal(policy, mine, 'med_2', hash, [owner('asg_2', hash)])).toBeUndefined();
+    // 7 bits apart: outside the default 6, inside a project's 8.
+    const seven = owner('asg_1', '00ff00ff00ff0001');
+    expect(mediaNearDuplicateSignal(policy, mine, 'med_2', hash, [seven])).toBeUndefined();
+    expect(mediaNearDuplicateSignal(autoChecksPolicy({ nearDuplicateMaxDistance: 8 }), mine, 'med_2', hash, [seven])?.evidence).toMatchObject({ distanceBits: 7, maxDistanceBits: 8 });
   });
 });
 
@@ -218,7 +250,7 @@ describe('timing', () => {
 describe('policy', () => {
   it('overrides merge over the defaults; weights override per signal', () => {
     const p = autoChecksPolicy({ flagAtScore: 10, actions: { 'time.too_fast': 'reject' }, weights: { 'time.too_fast': 1 } });
-    expect(p).toMatchObject({ flagAtScore: 10, rejectAtScore: 100, actions: { 'media.duplicate': 'reject', 'answer.duplicate': 'flag', 'time.too_fast': 'reject' } });
+    expect(p).toMatchObject({ flagAtScore: 10, rejectAtScore: 100, actions: { 'media.duplicate': 'reject', 'media.near_duplicate': 'flag', 'answer.duplicate': 'flag', 'time.too_fast': 'reject' } });
     expect(tooFastSignal(p, 'free_text', 0)!.weight).toBe(1);
     expect(answerSpecSignal(p, { type: 'free_text' } as AnswerSpec)).toMatchObject({ code: 'answer.spec_valid', weight: 0, evidence: { type: 'free_text' } });
   });
