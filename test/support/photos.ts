@@ -1,18 +1,10 @@
 import jpegJs from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { mulberry32 } from '../../shared/domain/aggregation/random';
 import type { RgbaImage } from '../../shared/domain/media/perceptual-hash';
 
-/** A deterministic pseudo-random stream (mulberry32): the same seed draws the same scene. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The same seed draws the same scene. */
+const random = mulberry32;
 
 /** A photo-like scene: a lit gradient, a dozen coloured discs and boxes, and sensor noise; each seed a different one. */
 export function scene(seed: number, width = 320, height = 240): RgbaImage {
